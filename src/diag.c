@@ -1,0 +1,84 @@
+/* diag: path:line:col messages and the error count (see diag.h). */
+#include "diag.h"
+
+#include <stdarg.h>
+
+void
+diag_init(struct diag *d, FILE *out)
+{
+    d->out = out;
+    d->errors = d->warnings = 0;
+    d->no_warnings = false;
+    buf_init(&d->text);
+}
+
+void
+diag_fini(struct diag *d)
+{
+    buf_fini(&d->text);
+}
+
+void
+diag_reset(struct diag *d)
+{
+    d->errors = d->warnings = 0;
+    buf_reset(&d->text);
+}
+
+static void
+emit(struct diag *d, const char *kind, const char *path, int line, int col,
+     const char *fmt, va_list ap)
+{
+    size_t start = d->text.len;
+
+    buf_puts(&d->text, path != NULL ? path : "blog");
+    if (line > 0) {
+        buf_printf(&d->text, ":%d", line);
+        if (col > 0)
+            buf_printf(&d->text, ":%d", col);
+    }
+    buf_printf(&d->text, ": %s: ", kind);
+    buf_vprintf(&d->text, fmt, ap);
+    buf_putc(&d->text, '\n');
+    if (d->out != NULL) {
+        fwrite(d->text.data + start, 1, d->text.len - start, d->out);
+        fflush(d->out);
+    }
+}
+
+void
+diag_error(struct diag *d, const char *path, int line, int col,
+           const char *fmt, ...)
+{
+    va_list ap;
+
+    d->errors++;
+    va_start(ap, fmt);
+    emit(d, "error", path, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void
+diag_warning(struct diag *d, const char *path, int line, int col,
+             const char *fmt, ...)
+{
+    va_list ap;
+
+    d->warnings++;
+    if (d->no_warnings)
+        return;
+    va_start(ap, fmt);
+    emit(d, "warning", path, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void
+diag_note(struct diag *d, const char *path, int line, int col,
+          const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    emit(d, "note", path, line, col, fmt, ap);
+    va_end(ap);
+}

@@ -1,0 +1,50 @@
+/*
+ * diag: the one place that writes messages for people, in a compiler's form:
+ *
+ *     path:line:col: error: what is wrong and how to fix it
+ *     path:line: warning: ...            (col 0: no column)
+ *     path: error: ...                   (line 0: no position)
+ *
+ * Messages go to the stream given at init (stderr in the CLI, NULL for
+ * none) and are also kept as text, so that the preview server can show them
+ * in the browser.  Callers keep going after an error and check
+ * diag_errors() at the end.
+ */
+#ifndef DIAG_H
+#define DIAG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+struct diag {
+    FILE *out;        /* where messages are printed; NULL: keep only */
+    int errors;
+    int warnings;
+    struct buf text;  /* every message printed so far */
+    bool no_warnings; /* drop warnings (--quiet) */
+};
+
+void diag_init(struct diag *d, FILE *out);
+void diag_fini(struct diag *d);
+/* Forgets counts and kept text. */
+void diag_reset(struct diag *d);
+
+/* path may be NULL (then "blog" is used); line and col are 1-based, 0 to
+ * leave them out.  The message starts lowercase and has no final period. */
+void diag_error(struct diag *d, const char *path, int line, int col,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void diag_warning(struct diag *d, const char *path, int line, int col,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A "note:" line that explains the message before it. */
+void diag_note(struct diag *d, const char *path, int line, int col,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static inline int
+diag_errors(const struct diag *d)
+{
+    return d->errors;
+}
+
+#endif

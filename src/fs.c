@@ -1,0 +1,243 @@
+/* fs: file system helpers with diag errors (see fs.h). */
+#include "fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "xmem.h"
+
+char *
+fs_read(const char *path, size_t max, size_t *len, struct diag *d)
+{
+    struct buf b;
+    char tmp[65536];
+    ssize_t n;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY)) < 0) {
+        diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
+        return NULL;
+    }
+    buf_init(&b);
+    while ((n = read(fd, tmp, sizeof tmp)) > 0) {
+        if (b.len + (size_t)n > max) {
+            diag_error(d, path, 0, 0,
+                       "file is larger than the limit of %zu MiB; split it",
+                       max / (1024 * 1024));
+            close(fd);
+            buf_fini(&b);
+            return NULL;
+        }
+        buf_add(&b, tmp, (size_t)n);
+    }
+    if (n < 0) {
+        diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
+        close(fd);
+        buf_fini(&b);
+        return NULL;
+    }
+    close(fd);
+    *len = b.len;
+    return buf_detach(&b);
+}
+
+bool
+fs_mkdirs(const char *path, struct diag *d)
+{
+    char *p = xstrdup(path);
+    bool ok = true;
+
+    for (char *s = p + 1; ; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+                diag_error(d, p, 0, 0, "cannot create folder: %s",
+                           strerror(errno));
+                ok = false;
+                break;
+            }
+            *s = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    free(p);
+    return ok;
+}
+
+static bool
+mkparent(const char *path, struct diag *d)
+{
+    const char *slash = strrchr(path, '/');
+    bool ok;
+
+    if (slash == NULL || slash == path)
+        return true;
+    char *dir = xstrndup(path, (size_t)(slash - path));
+    ok = fs_is_dir(dir) || fs_mkdirs(dir, d);
+    free(dir);
+    return ok;
+}
+
+bool
+fs_write(const char *path, const void *data, size_t len, struct diag *d)
+{
+    char *tmp = NULL;
+    const char *p = data;
+    bool ok = false;
+    int fd = -1;
+
+    if (!mkparent(path, d))
+        return false;
+    tmp = xasprintf("%s.tmp-XXXXXX", path);
+    if ((fd = mkstemp(tmp)) < 0) {
+        diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+        goto out;
+    }
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+            goto out;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
+        fd = -1;
+        diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+        goto out;
+    }
+    ok = true;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (!ok && tmp != NULL)
+        unlink(tmp);
+    free(tmp);
+    return ok;
+}
+
+bool
+fs_copy(const char *from, const char *to, struct diag *d)
+{
+    size_t len;
+    char *data = fs_read(from, (size_t)1 << 30, &len, d);
+    bool ok;
+
+    if (data == NULL)
+        return false;
+    ok = fs_write(to, data, len, d);
+    free(data);
+    return ok;
+}
+
+bool
+fs_is_dir(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool
+fs_exists(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+fs_list(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+
+    if (dp == NULL)
+        return NULL;
+    while ((de = readdir(dp)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (n + 2 > cap) {
+            cap = cap ? cap * 2 : 16;
+            names = xreallocarray(names, cap, sizeof *names);
+        }
+        names[n++] = xstrdup(de->d_name);
+    }
+    closedir(dp);
+    if (names == NULL)
+        names = xcalloc(1, sizeof *names);
+    names[n] = NULL;
+    qsort(names, n, sizeof *names, cmp_str);
+    return names;
+}
+
+void
+fs_list_free(char **names)
+{
+    if (names == NULL)
+        return;
+    for (char **p = names; *p != NULL; p++)
+        free(*p);
+    free(names);
+}
+
+bool
+fs_remove_tree(const char *path)
+{
+    struct stat st;
+
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT;
+    if (S_ISDIR(st.st_mode)) {
+        char **names = fs_list(path);
+        if (names != NULL) {
+            for (char **p = names; *p != NULL; p++) {
+                char *sub = fs_join(path, *p);
+                fs_remove_tree(sub);
+                free(sub);
+            }
+            fs_list_free(names);
+        }
+        return rmdir(path) == 0;
+    }
+    return unlink(path) == 0;
+}
+
+char *
+fs_join(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+
+    while (la > 1 && a[la - 1] == '/')
+        la--;
+    while (*b == '/')
+        b++;
+    if (la == 0)
+        return xstrdup(b);
+    return xasprintf("%.*s/%s", (int)la, a, b);
+}

@@ -1,0 +1,40 @@
+/*
+ * fs: the file system calls the other modules need, with errors reported
+ * through diag in the usual form.
+ */
+#ifndef FS_H
+#define FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Largest file any reader accepts (posts, templates, scenarios). */
+#define FS_MAX_FILE (16u * 1024 * 1024)
+
+/* Reads a whole file (up to max bytes) into a new NUL-terminated buffer
+ * that the caller frees; *len gets its length.  NULL + error on failure. */
+char *fs_read(const char *path, size_t max, size_t *len, struct diag *d);
+/* Writes data to path (creating parent folders), via a temporary file in
+ * the same folder renamed over it, so readers never see half a file. */
+bool fs_write(const char *path, const void *data, size_t len, struct diag *d);
+/* mkdir -p. */
+bool fs_mkdirs(const char *path, struct diag *d);
+/* rm -rf; true if path is gone afterwards. */
+bool fs_remove_tree(const char *path);
+/* Copies a file (creating parent folders). */
+bool fs_copy(const char *from, const char *to, struct diag *d);
+bool fs_is_dir(const char *path);
+bool fs_exists(const char *path);
+
+/* The entries of a folder (not "." or ".."), sorted bytewise so that
+ * nothing depends on directory order.  Returns a NULL-terminated array of
+ * new strings; free with fs_list_free().  NULL if it cannot be read. */
+char **fs_list(const char *dir);
+void fs_list_free(char **names);
+
+/* Joins two path parts with one '/'; returns a new string. */
+char *fs_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,279 @@
+/* val: a small tree of data shared by the parsers and templates (val.h). */
+#include "val.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmem.h"
+
+struct val *
+val_new(enum val_kind kind)
+{
+    struct val *v = xcalloc(1, sizeof *v);
+
+    v->kind = kind;
+    return v;
+}
+
+struct val *
+val_strn(const char *s, size_t n)
+{
+    struct val *v = val_new(VAL_STR);
+
+    v->s = xstrndup(s, n);
+    v->len = n;
+    return v;
+}
+
+struct val *
+val_str(const char *s)
+{
+    return val_strn(s, strlen(s));
+}
+
+struct val *
+val_str_take(char *s)
+{
+    struct val *v = val_new(VAL_STR);
+
+    v->s = s;
+    v->len = strlen(s);
+    return v;
+}
+
+struct val *
+val_bool(bool b)
+{
+    struct val *v = val_new(VAL_BOOL);
+
+    v->b = b;
+    v->s = xstrdup(b ? "true" : "false");
+    v->len = strlen(v->s);
+    return v;
+}
+
+void
+val_fmt_num(double d, char out[32])
+{
+    int prec;
+
+    if (isnan(d)) {
+        snprintf(out, 32, ".nan");
+        return;
+    }
+    if (isinf(d)) {
+        snprintf(out, 32, d < 0 ? "-.inf" : ".inf");
+        return;
+    }
+    if (d == floor(d) && fabs(d) < 1e15) {
+        snprintf(out, 32, "%.0f", d);
+        return;
+    }
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(out, 32, "%.*g", prec, d);
+        if (strtod(out, NULL) == d)
+            return;
+    }
+}
+
+struct val *
+val_num(double d)
+{
+    struct val *v = val_new(VAL_NUM);
+    char tmp[32];
+
+    v->num = d;
+    val_fmt_num(d, tmp);
+    v->s = xstrdup(tmp);
+    v->len = strlen(tmp);
+    return v;
+}
+
+struct val *
+val_list(void)
+{
+    return val_new(VAL_LIST);
+}
+
+struct val *
+val_map(void)
+{
+    return val_new(VAL_MAP);
+}
+
+struct val *
+val_copy(const struct val *v)
+{
+    struct val *c;
+    size_t i;
+
+    if (v == NULL)
+        return NULL;
+    c = val_new(v->kind);
+    c->b = v->b;
+    c->num = v->num;
+    c->line = v->line;
+    c->col = v->col;
+    if (v->s != NULL) {
+        c->s = xstrndup(v->s, v->len);
+        c->len = v->len;
+    }
+    if (v->n > 0) {
+        c->items = xreallocarray(NULL, v->n, sizeof *c->items);
+        if (v->kind == VAL_MAP)
+            c->keys = xreallocarray(NULL, v->n, sizeof *c->keys);
+        c->n = c->cap = v->n;
+        for (i = 0; i < v->n; i++) {
+            c->items[i] = val_copy(v->items[i]);
+            if (v->kind == VAL_MAP)
+                c->keys[i] = xstrdup(v->keys[i]);
+        }
+    }
+    return c;
+}
+
+void
+val_free(struct val *v)
+{
+    size_t i;
+
+    if (v == NULL)
+        return;
+    for (i = 0; i < v->n; i++) {
+        val_free(v->items[i]);
+        if (v->keys != NULL)
+            free(v->keys[i]);
+    }
+    free(v->items);
+    free(v->keys);
+    free(v->s);
+    free(v);
+}
+
+static void
+reserve(struct val *v)
+{
+    if (v->n < v->cap)
+        return;
+    v->cap = v->cap ? v->cap * 2 : 4;
+    v->items = xreallocarray(v->items, v->cap, sizeof *v->items);
+    if (v->kind == VAL_MAP)
+        v->keys = xreallocarray(v->keys, v->cap, sizeof *v->keys);
+}
+
+void
+val_push(struct val *list, struct val *item)
+{
+    reserve(list);
+    list->items[list->n++] = item;
+}
+
+static long
+find(const struct val *map, const char *key)
+{
+    size_t i;
+
+    if (map == NULL || map->kind != VAL_MAP)
+        return -1;
+    for (i = 0; i < map->n; i++)
+        if (strcmp(map->keys[i], key) == 0)
+            return (long)i;
+    return -1;
+}
+
+void
+val_set(struct val *map, const char *key, struct val *v)
+{
+    long i = find(map, key);
+
+    if (i >= 0) {
+        val_free(map->items[i]);
+        map->items[i] = v;
+        return;
+    }
+    reserve(map);
+    map->keys[map->n] = xstrdup(key);
+    map->items[map->n++] = v;
+}
+
+void
+val_set_str(struct val *map, const char *key, const char *s)
+{
+    val_set(map, key, val_str(s));
+}
+
+void
+val_set_bool(struct val *map, const char *key, bool b)
+{
+    val_set(map, key, val_bool(b));
+}
+
+void
+val_set_num(struct val *map, const char *key, double d)
+{
+    val_set(map, key, val_num(d));
+}
+
+struct val *
+val_get(const struct val *map, const char *key)
+{
+    long i = find(map, key);
+
+    return i >= 0 ? map->items[i] : NULL;
+}
+
+struct val *
+val_take(struct val *map, const char *key)
+{
+    long i = find(map, key);
+    struct val *v;
+
+    if (i < 0)
+        return NULL;
+    v = map->items[i];
+    free(map->keys[i]);
+    memmove(map->items + i, map->items + i + 1,
+            (map->n - (size_t)i - 1) * sizeof *map->items);
+    memmove(map->keys + i, map->keys + i + 1,
+            (map->n - (size_t)i - 1) * sizeof *map->keys);
+    map->n--;
+    return v;
+}
+
+const char *
+val_text(const struct val *v)
+{
+    if (v == NULL || v->s == NULL || v->kind == VAL_NULL)
+        return "";
+    return v->s;
+}
+
+bool
+val_truthy(const struct val *v)
+{
+    if (v == NULL)
+        return false;
+    switch (v->kind) {
+    case VAL_NULL:
+        return false;
+    case VAL_BOOL:
+        return v->b;
+    case VAL_NUM:
+        return true;
+    case VAL_STR:
+        return v->len > 0;
+    case VAL_LIST:
+        return v->n > 0;
+    case VAL_MAP:
+        return true;
+    }
+    return false;
+}
+
+bool
+val_is_scalar(const struct val *v)
+{
+    return v != NULL && v->kind != VAL_LIST && v->kind != VAL_MAP;
+}

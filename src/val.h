@@ -1,0 +1,71 @@
+/*
+ * val: a small tree of data, the common language between the parsers and
+ * the templates.  Front matter, site.yaml and scenario files are read into
+ * it (yval.c); the site model builds one per page for the Mustache engine
+ * (tmpl.c), which only ever reads it.
+ *
+ * Scalars keep the text they were written with (`s`), so `title: 2019`
+ * can still be used as the string "2019"; `kind` says how YAML 1.1 resolves
+ * a plain scalar (null, bool, number or string).  Maps keep their keys in
+ * the order they were written.  Every node remembers its 1-based source
+ * position for error messages (0 when built in code).
+ */
+#ifndef VAL_H
+#define VAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum val_kind { VAL_NULL, VAL_BOOL, VAL_NUM, VAL_STR, VAL_LIST, VAL_MAP };
+
+struct val {
+    enum val_kind kind;
+    char *s;            /* scalars: text, NUL-terminated (len bytes) */
+    size_t len;
+    bool b;             /* VAL_BOOL */
+    double num;         /* VAL_NUM */
+    struct val **items; /* VAL_LIST items, or VAL_MAP values */
+    char **keys;        /* VAL_MAP keys, parallel to items */
+    size_t n, cap;
+    int line, col;
+};
+
+/* Constructors: each returns a new node; free the tree with val_free(). */
+struct val *val_new(enum val_kind kind);
+struct val *val_str(const char *s);
+struct val *val_strn(const char *s, size_t n);
+/* Takes ownership of s (a malloc'd string). */
+struct val *val_str_take(char *s);
+struct val *val_bool(bool b);
+struct val *val_num(double d);
+struct val *val_list(void);
+struct val *val_map(void);
+/* Deep copy. */
+struct val *val_copy(const struct val *v);
+void val_free(struct val *v);
+
+/* Appends item to a list; the list takes ownership. */
+void val_push(struct val *list, struct val *item);
+/* Sets key in a map (replacing an existing value); the map takes ownership
+ * of v and copies key. */
+void val_set(struct val *map, const char *key, struct val *v);
+/* Convenience setters for maps. */
+void val_set_str(struct val *map, const char *key, const char *s);
+void val_set_bool(struct val *map, const char *key, bool b);
+void val_set_num(struct val *map, const char *key, double d);
+
+/* Map lookup: borrowed, NULL if absent or map is not a map. */
+struct val *val_get(const struct val *map, const char *key);
+/* Removes key from a map and returns its value (caller owns), or NULL. */
+struct val *val_take(struct val *map, const char *key);
+
+/* The scalar's text ("" for NULL and containers).  Borrowed. */
+const char *val_text(const struct val *v);
+/* Mustache truthiness: false, null, empty list and empty string are false. */
+bool val_truthy(const struct val *v);
+bool val_is_scalar(const struct val *v);
+/* Formats a number the way YAML/JSON readers expect: 1.210 -> "1.21",
+ * 3.0 -> "3"; out must hold 32 bytes. */
+void val_fmt_num(double d, char out[32]);
+
+#endif
