@@ -21,3 +21,8 @@ diagram_build(const char *scn_path, const char *png_path,
     diag_error(d, scn_path, 0, 0, "diagrams are not supported yet");
     return false;
 }
+
+void
+diagram_fini(void)
+{
+}

@@ -24,4 +24,8 @@ bool diagram_build(const char *scn_path, const char *png_path,
                    const char *svg_path, const char *cache_dir,
                    struct diag *d);
 
+/* Releases process-wide caches (cairo, fontconfig) so that leak checkers
+ * see a clean exit; called once by main() in sanitizer builds. */
+void diagram_fini(void);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "diagram.h"
 
 static const struct {
     const char *name;
@@ -48,9 +49,15 @@ main(int argc, char **argv)
         printf("blog %s\n", BLOG_VERSION);
         return 0;
     }
-    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            int rc = commands[i].fn(argc - 1, argv + 1);
+#ifdef BLOG_SANITIZE
+            diagram_fini();
+#endif
+            return rc;
+        }
+    }
     fprintf(stderr, "blog: error: unknown command '%s'; try 'blog --help'\n",
             argv[1]);
     return 2;

@@ -1,0 +1,16 @@
+# Sourced by tests/cli/*.sh.  The runner sets BLOG (the binary under test),
+# ROOT (the repository) and BUILD (build or build-asan).
+#   check NAME CMD...   runs CMD; prints "ok - NAME" or "not ok - NAME"
+#   ok NAME / fail NAME [WHY]
+BLOG="${BLOG:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/blog}"
+ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+BUILD="${BUILD:-build}"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/blogtest.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { echo "ok - $1"; }
+fail() { echo "not ok - $1${2:+: $2}"; }
+check() {
+  local name="$1"; shift
+  if "$@" >"$TMP/.out" 2>&1; then ok "$name"; else fail "$name"; sed 's/^/    /' "$TMP/.out" | head -20; fi
+}
