@@ -1,0 +1,161 @@
+/* fm: front matter and body of a content file (see fm.h). */
+#include "fm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmem.h"
+#include "yval.h"
+
+bool
+fm_check_text(const char *s, size_t len, const char *path, struct diag *d)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int line = 1, col = 1;
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned c = p[i];
+        size_t n;
+        if (c == 0) {
+            diag_error(d, path, line, col,
+                       "NUL byte in the text; is this a binary file?");
+            return false;
+        }
+        if (c < 0x80)
+            n = 1;
+        else if (c >= 0xc2 && c <= 0xdf)
+            n = 2;
+        else if (c >= 0xe0 && c <= 0xef)
+            n = 3;
+        else if (c >= 0xf0 && c <= 0xf4)
+            n = 4;
+        else
+            goto bad;
+        if (i + n > len)
+            goto bad;
+        for (size_t k = 1; k < n; k++)
+            if ((p[i + k] & 0xc0) != 0x80)
+                goto bad;
+        if (n == 3 && ((c == 0xe0 && p[i + 1] < 0xa0) ||
+                       (c == 0xed && p[i + 1] > 0x9f)))
+            goto bad;
+        if (n == 4 && ((c == 0xf0 && p[i + 1] < 0x90) ||
+                       (c == 0xf4 && p[i + 1] > 0x8f)))
+            goto bad;
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += n;
+    }
+    return true;
+bad:
+    diag_error(d, path, line, col,
+               "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
+               p[i]);
+    return false;
+}
+
+/* Copies text without a BOM and with CRLF read as LF. */
+static char *
+normalise(const char *text, size_t len, size_t *outlen)
+{
+    char *out = xmalloc(len + 1), *q = out;
+    size_t i = 0;
+
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        i = 3;
+    for (; i < len; i++) {
+        if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+            continue;
+        *q++ = text[i];
+    }
+    *q = '\0';
+    *outlen = (size_t)(q - out);
+    return out;
+}
+
+/* True if the line at p is exactly "---" (trailing spaces allowed). */
+static bool
+is_fence(const char *p, const char *end)
+{
+    if (end - p < 3 || memcmp(p, "---", 3) != 0)
+        return false;
+    p += 3;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p == end || *p == '\n';
+}
+
+bool
+fm_parse(const char *text, size_t len, const char *path, struct fm *out,
+         struct diag *d)
+{
+    size_t n;
+    const char *p, *end, *yaml;
+    int line = 2;
+
+    memset(out, 0, sizeof *out);
+    if (!fm_check_text(text, len, path, d))
+        return false;
+    out->text = normalise(text, len, &n);
+    p = out->text;
+    end = p + n;
+    if (!is_fence(p, end)) {
+        out->data = val_map();
+        out->body = p;
+        out->body_len = n;
+        out->body_line = 1;
+        return true;
+    }
+    p = memchr(p, '\n', (size_t)(end - p));
+    p = p != NULL ? p + 1 : end;
+    yaml = p;
+    for (;;) {
+        if (p >= end) {
+            diag_error(d, path, 1, 1,
+                       "front matter opened here is never closed; add a "
+                       "line '---' after it");
+            fm_fini(out);
+            return false;
+        }
+        if (is_fence(p, end))
+            break;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl != NULL ? nl + 1 : end;
+        line++;
+    }
+    out->data = yval_parse(yaml, (size_t)(p - yaml), path, 1, d);
+    if (out->data == NULL) {
+        fm_fini(out);
+        return false;
+    }
+    if (out->data->kind == VAL_NULL) {
+        val_free(out->data);
+        out->data = val_map();
+    } else if (out->data->kind != VAL_MAP) {
+        diag_error(d, path, out->data->line, out->data->col,
+                   "front matter must be keys and values (title: ...), not "
+                   "a %s",
+                   out->data->kind == VAL_LIST ? "list" : "single value");
+        fm_fini(out);
+        return false;
+    }
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    p = nl != NULL ? nl + 1 : end;
+    out->body = p;
+    out->body_len = (size_t)(end - p);
+    out->body_line = line + 1;
+    return true;
+}
+
+void
+fm_fini(struct fm *f)
+{
+    val_free(f->data);
+    free(f->text);
+    memset(f, 0, sizeof *f);
+}

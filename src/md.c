@@ -1,0 +1,578 @@
+/*
+ * md: Markdown -> HTML with cmark (see md.h).
+ *
+ *     body text -> Hexo tags handled -> cmark tree -> headings given ids,
+ *     links collected and rebased -> HTML, block by block (for the excerpt)
+ */
+#include "md.h"
+
+#include <cmark.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "post.h"
+#include "xmem.h"
+
+/* Placeholders for {% raw %} blocks: bytes cmark passes through. */
+#define RAW_OPEN "\x02" "blograw"
+#define RAW_CLOSE "\x03"
+
+struct raw {
+    char **text;
+    size_t n;
+};
+
+/* Largest nesting cmark is given: deeper lists and quotes are flattened by
+ * cmark's own limits, this bounds our own tree walk. */
+
+static bool
+in_fence(const char *line, size_t n, char *fence, size_t *fence_len)
+{
+    size_t i = 0, k;
+
+    while (i < n && i < 3 && line[i] == ' ')
+        i++;
+    if (i >= n || (line[i] != '`' && line[i] != '~'))
+        return false;
+    char c = line[i];
+    for (k = 0; i + k < n && line[i + k] == c; k++)
+        ;
+    if (k < 3)
+        return false;
+    if (*fence_len == 0) {
+        *fence = c;
+        *fence_len = k;
+        return true;
+    }
+    if (c == *fence && k >= *fence_len) {
+        *fence_len = 0;
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Hexo tag plugins: {% raw %}...{% endraw %} becomes a placeholder that is
+ * swapped back after rendering; other tags stay as text, with a warning.
+ * Fenced code is left alone.
+ */
+static char *
+hexo_tags(const char *text, size_t len, const char *path, int first_line,
+          struct raw *raw, struct diag *d, size_t *outlen)
+{
+    struct buf b;
+    size_t i = 0;
+    int line = first_line;
+    char fence = 0;
+    size_t fence_len = 0;
+    const char *line_start = text;
+
+    buf_init(&b);
+    while (i < len) {
+        if (text + i == line_start) {
+            const char *nl = memchr(text + i, '\n', len - i);
+            size_t n = nl != NULL ? (size_t)(nl - (text + i)) : len - i;
+            bool was = fence_len > 0;
+            if (in_fence(text + i, n, &fence, &fence_len) || was) {
+                buf_add(&b, text + i, n);
+                i += n;
+                if (i < len) {
+                    buf_putc(&b, '\n');
+                    i++;
+                    line++;
+                }
+                line_start = text + i;
+                continue;
+            }
+        }
+        if (text[i] == '\n') {
+            buf_putc(&b, '\n');
+            i++;
+            line++;
+            line_start = text + i;
+            continue;
+        }
+        if (text[i] == '{' && i + 1 < len && text[i + 1] == '%') {
+            const char *close = NULL;
+            for (size_t k = i + 2; k + 1 < len; k++) {
+                if (text[k] == '\n')
+                    break;
+                if (text[k] == '%' && text[k + 1] == '}') {
+                    close = text + k;
+                    break;
+                }
+            }
+            if (close != NULL) {
+                const char *nm = text + i + 2;
+                while (nm < close && *nm == ' ')
+                    nm++;
+                const char *ne = nm;
+                while (ne < close && (isalnum((unsigned char)*ne) ||
+                                      *ne == '_' || *ne == '-'))
+                    ne++;
+                size_t nlen = (size_t)(ne - nm);
+                int col = (int)(text + i - line_start) + 1;
+                if (nlen == 3 && memcmp(nm, "raw", 3) == 0) {
+                    const char *body = close + 2;
+                    const char *end = NULL, *after = NULL;
+                    for (const char *q = body; q + 1 < text + len; q++) {
+                        if (q[0] == '{' && q[1] == '%') {
+                            const char *r = q + 2;
+                            while (r < text + len && *r == ' ')
+                                r++;
+                            if ((size_t)(text + len - r) >= 6 &&
+                                memcmp(r, "endraw", 6) == 0) {
+                                const char *e = strstr(r, "%}");
+                                if (e != NULL && e < text + len) {
+                                    end = q;
+                                    after = e + 2;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    if (end == NULL) {
+                        diag_warning(d, path, line, col,
+                                     "{%% raw %%} is never closed; add "
+                                     "{%% endraw %%}; left as text");
+                    } else {
+                        raw->text = xreallocarray(raw->text, raw->n + 1,
+                                                  sizeof *raw->text);
+                        raw->text[raw->n] =
+                            xstrndup(body, (size_t)(end - body));
+                        buf_printf(&b, RAW_OPEN "%zu" RAW_CLOSE, raw->n);
+                        raw->n++;
+                        for (const char *q = text + i; q < after; q++)
+                            if (*q == '\n')
+                                line++;
+                        i = (size_t)(after - text);
+                        continue;
+                    }
+                } else if (nlen > 0 &&
+                           !(nlen >= 3 && memcmp(nm, "end", 3) == 0)) {
+                    diag_warning(d, path, line, col,
+                                 "Hexo tag plugin '%.*s' is not supported; "
+                                 "left as text",
+                                 (int)nlen, nm);
+                }
+            }
+        }
+        buf_putc(&b, text[i]);
+        i++;
+    }
+    *outlen = b.len;
+    return buf_detach(&b);
+}
+
+void
+md_scan_attrs(const char *s, size_t len,
+              void (*fn)(void *, const char *, size_t, const char *, size_t,
+                         size_t, int),
+              void *arg)
+{
+    size_t i = 0;
+    int line = 0;
+
+    while (i < len) {
+        if (s[i] == '\n')
+            line++;
+        if (s[i] != '<' || i + 1 >= len || !isalpha((unsigned char)s[i + 1])) {
+            i++;
+            continue;
+        }
+        size_t t = i + 1, te = t;
+        while (te < len && (isalnum((unsigned char)s[te]) || s[te] == '-'))
+            te++;
+        i = te;
+        /* attributes until '>' */
+        while (i < len && s[i] != '>') {
+            if (s[i] == '\n') {
+                line++;
+                i++;
+                continue;
+            }
+            if (!isalpha((unsigned char)s[i])) {
+                i++;
+                continue;
+            }
+            size_t ns = i;
+            while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '-' ||
+                               s[i] == '_' || s[i] == ':'))
+                i++;
+            size_t ne = i;
+            while (i < len && (s[i] == ' ' || s[i] == '\t'))
+                i++;
+            if (i >= len || s[i] != '=')
+                continue;
+            i++;
+            while (i < len && (s[i] == ' ' || s[i] == '\t'))
+                i++;
+            size_t vs, ve;
+            if (i < len && (s[i] == '"' || s[i] == '\'')) {
+                char q = s[i++];
+                vs = i;
+                while (i < len && s[i] != q) {
+                    if (s[i] == '\n')
+                        line++;
+                    i++;
+                }
+                ve = i;
+                if (i < len)
+                    i++;
+            } else {
+                vs = i;
+                while (i < len && !isspace((unsigned char)s[i]) && s[i] != '>')
+                    i++;
+                ve = i;
+            }
+            size_t nl = ne - ns;
+            bool href = nl == 4 && strncasecmp(s + ns, "href", 4) == 0;
+            bool src = nl == 3 && strncasecmp(s + ns, "src", 3) == 0;
+            if (href || src)
+                fn(arg, s + t, te - t, href ? "href" : "src", vs, ve - vs,
+                   line);
+        }
+    }
+}
+
+struct collect {
+    struct md_result *r;
+    int base_line;
+    const char *lit;
+};
+
+static void
+add_link(struct md_result *r, const char *url, size_t n, const char *what,
+         int line)
+{
+    r->links = xreallocarray(r->links, r->nlinks + 1, sizeof *r->links);
+    r->links[r->nlinks].url = xstrndup(url, n);
+    r->links[r->nlinks].what = xstrdup(what);
+    r->links[r->nlinks].line = line;
+    r->nlinks++;
+}
+
+static void
+collect_attr(void *arg, const char *tag, size_t taglen, const char *name,
+             size_t off, size_t n, int line)
+{
+    struct collect *c = arg;
+    char *what = xasprintf("<%.*s %s=\"%.*s\">", (int)taglen, tag, name,
+                           (int)n, c->lit + off);
+    add_link(c->r, c->lit + off, n, what, c->base_line + line);
+    free(what);
+}
+
+/* Rewrites site-relative URLs in raw HTML to start with root. */
+struct rebase {
+    struct buf out;
+    const char *lit;
+    size_t done;
+    const char *root;
+};
+
+static void
+rebase_attr(void *arg, const char *tag, size_t taglen, const char *name,
+            size_t off, size_t n, int line)
+{
+    struct rebase *rb = arg;
+    const char *v = rb->lit + off;
+
+    (void)tag;
+    (void)taglen;
+    (void)name;
+    (void)line;
+    if (n == 0 || v[0] != '/' || (n > 1 && v[1] == '/'))
+        return;
+    buf_add(&rb->out, rb->lit + rb->done, off - rb->done);
+    buf_add(&rb->out, rb->root, strlen(rb->root) - 1);
+    rb->done = off;
+}
+
+static char *
+heading_text(cmark_node *h)
+{
+    struct buf b;
+    cmark_iter *it = cmark_iter_new(h);
+    cmark_event_type ev;
+
+    buf_init(&b);
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER &&
+            (cmark_node_get_type(n) == CMARK_NODE_TEXT ||
+             cmark_node_get_type(n) == CMARK_NODE_CODE))
+            buf_puts(&b, cmark_node_get_literal(n));
+    }
+    cmark_iter_free(it);
+    return buf_detach(&b);
+}
+
+struct ids {
+    char **used;
+    size_t n;
+};
+
+static char *
+unique_id(struct ids *ids, const char *text)
+{
+    char *base = post_slugify(text), *id;
+    int k = 0;
+
+    if (*base == '\0') {
+        free(base);
+        base = xstrdup("section");
+    }
+    id = xstrdup(base);
+    for (;;) {
+        bool clash = false;
+        for (size_t i = 0; i < ids->n && !clash; i++)
+            clash = strcmp(ids->used[i], id) == 0;
+        if (!clash)
+            break;
+        free(id);
+        id = xasprintf("%s-%d", base, ++k);
+    }
+    free(base);
+    ids->used = xreallocarray(ids->used, ids->n + 1, sizeof *ids->used);
+    ids->used[ids->n++] = xstrdup(id);
+    return id;
+}
+
+/* Headings become custom blocks that print <hN id="...">. */
+static void
+heading_ids(cmark_node *doc)
+{
+    struct ids ids = {0};
+    cmark_node *n, *next;
+    cmark_node **heads = NULL;
+    size_t nh = 0;
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        n = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER &&
+            cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+            heads = xreallocarray(heads, nh + 1, sizeof *heads);
+            heads[nh++] = n;
+        }
+    }
+    cmark_iter_free(it);
+    for (size_t i = 0; i < nh; i++) {
+        cmark_node *h = heads[i], *c = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+        int level = cmark_node_get_heading_level(h);
+        char *text = heading_text(h), *id = unique_id(&ids, text);
+        char *open = xasprintf("<h%d id=\"%s\">", level, id);
+        char *close = xasprintf("</h%d>\n", level);
+        cmark_node_set_on_enter(c, open);
+        cmark_node_set_on_exit(c, close);
+        /* cmark renders a custom block's children as blocks; wrap the
+         * heading's inlines in a custom inline so they stay inline */
+        cmark_node *inl = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+        cmark_node_set_on_enter(inl, "");
+        cmark_node_set_on_exit(inl, "");
+        for (n = cmark_node_first_child(h); n != NULL; n = next) {
+            next = cmark_node_next(n);
+            cmark_node_unlink(n);
+            cmark_node_append_child(inl, n);
+        }
+        cmark_node_append_child(c, inl);
+        cmark_node_replace(h, c);
+        cmark_node_free(h);
+        free(open);
+        free(close);
+        free(text);
+        free(id);
+    }
+    free(heads);
+    for (size_t i = 0; i < ids.n; i++)
+        free(ids.used[i]);
+    free(ids.used);
+}
+
+static bool
+is_more(const char *lit)
+{
+    const char *p = lit;
+
+    if (strncmp(p, "<!--", 4) != 0)
+        return false;
+    p += 4;
+    if (*p == ' ')
+        p++;
+    if (strncmp(p, "more", 4) != 0)
+        return false;
+    p += 4;
+    if (*p == ' ')
+        p++;
+    if (strncmp(p, "-->", 3) != 0)
+        return false;
+    p += 3;
+    while (*p == ' ' || *p == '\n')
+        p++;
+    return *p == '\0';
+}
+
+/* Collects links and rebases site-relative ones. */
+static void
+walk_links(cmark_node *doc, int first_line, const char *root,
+           struct md_result *r)
+{
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    bool rebase = strcmp(root, "/") != 0;
+
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        int line = cmark_node_get_start_line(n) + first_line - 1;
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+            const char *url = cmark_node_get_url(n);
+            /* inline nodes have no position in cmark 0.30: use the
+             * nearest block's */
+            cmark_node *b = n;
+            while (b != NULL && cmark_node_get_start_line(b) == 0)
+                b = cmark_node_parent(b);
+            line = (b != NULL ? cmark_node_get_start_line(b) : 1) +
+                   first_line - 1;
+            char *what = t == CMARK_NODE_LINK
+                             ? xasprintf("[...](%s)", url)
+                             : xasprintf("![...](%s)", url);
+            add_link(r, url, strlen(url), what, line);
+            free(what);
+            if (rebase && url[0] == '/' && url[1] != '/') {
+                char *nu = xasprintf("%.*s%s", (int)strlen(root) - 1, root,
+                                     url);
+                cmark_node_set_url(n, nu);
+                free(nu);
+            }
+        } else if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
+            const char *lit = cmark_node_get_literal(n);
+            if (lit == NULL)
+                continue;
+            if (t == CMARK_NODE_HTML_INLINE) {
+                cmark_node *b = n;
+                while (b != NULL && cmark_node_get_start_line(b) == 0)
+                    b = cmark_node_parent(b);
+                line = (b != NULL ? cmark_node_get_start_line(b) : 1) +
+                       first_line - 1;
+            }
+            struct collect c = {r, line, lit};
+            md_scan_attrs(lit, strlen(lit), collect_attr, &c);
+            if (rebase) {
+                struct rebase rb = {.lit = lit, .done = 0, .root = root};
+                buf_init(&rb.out);
+                md_scan_attrs(lit, strlen(lit), rebase_attr, &rb);
+                if (rb.done > 0) {
+                    buf_puts(&rb.out, lit + rb.done);
+                    cmark_node_set_literal(n, buf_str(&rb.out));
+                }
+                buf_fini(&rb.out);
+            }
+        }
+    }
+    cmark_iter_free(it);
+}
+
+/* Swaps {% raw %} placeholders back for their text. */
+static char *
+unraw(char *html, const struct raw *raw)
+{
+    struct buf b;
+    const char *p = html, *q;
+
+    if (raw->n == 0)
+        return html;
+    buf_init(&b);
+    while ((q = strstr(p, RAW_OPEN)) != NULL) {
+        size_t k = strtoul(q + strlen(RAW_OPEN), NULL, 10);
+        const char *e = strstr(q, RAW_CLOSE);
+        if (e == NULL || k >= raw->n)
+            break;
+        /* a placeholder alone in a paragraph stands for a block */
+        bool para = q - p >= 3 && strncmp(q - 3, "<p>", 3) == 0 &&
+                    strncmp(e + 1, "</p>", 4) == 0;
+        buf_add(&b, p, (size_t)(q - p) - (para ? 3 : 0));
+        buf_puts(&b, raw->text[k]);
+        p = e + 1 + (para ? 4 : 0);
+    }
+    buf_puts(&b, p);
+    free(html);
+    return buf_detach(&b);
+}
+
+bool
+md_render(const char *text, size_t len, const char *path, int first_line,
+          const char *root, struct md_result *out, struct diag *d)
+{
+    struct raw raw = {0};
+    size_t n;
+    char *src = hexo_tags(text, len, path, first_line, &raw, d, &n);
+    cmark_node *doc = cmark_parse_document(src, n, CMARK_OPT_UNSAFE);
+    struct buf html;
+    cmark_node *c;
+    bool first_para = false;
+
+    memset(out, 0, sizeof *out);
+    free(src);
+    if (doc == NULL) {
+        diag_error(d, path, first_line, 1, "cannot parse the Markdown");
+        for (size_t i = 0; i < raw.n; i++)
+            free(raw.text[i]);
+        free(raw.text);
+        return false;
+    }
+    walk_links(doc, first_line, root, out);
+    heading_ids(doc);
+    buf_init(&html);
+    for (c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c)) {
+        if (cmark_node_get_type(c) == CMARK_NODE_HTML_BLOCK &&
+            is_more(cmark_node_get_literal(c))) {
+            if (!out->has_more) {
+                out->has_more = true;
+                out->excerpt_len = html.len;
+            }
+            continue;
+        }
+        char *h = cmark_render_html(c, CMARK_OPT_UNSAFE);
+        buf_puts(&html, h);
+        free(h);
+        if (!first_para && cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH) {
+            first_para = true;
+            if (!out->has_more)
+                out->excerpt_len = html.len;
+        }
+    }
+    cmark_node_free(doc);
+    out->html = buf_detach(&html);
+    if (raw.n > 0) {
+        /* placeholders change length: recompute the excerpt boundary */
+        char *ex = xstrndup(out->html, out->excerpt_len);
+        ex = unraw(ex, &raw);
+        out->excerpt_len = strlen(ex);
+        free(ex);
+        out->html = unraw(out->html, &raw);
+    }
+    for (size_t i = 0; i < raw.n; i++)
+        free(raw.text[i]);
+    free(raw.text);
+    return true;
+}
+
+void
+md_result_fini(struct md_result *r)
+{
+    for (size_t i = 0; i < r->nlinks; i++) {
+        free(r->links[i].url);
+        free(r->links[i].what);
+    }
+    free(r->links);
+    free(r->html);
+    memset(r, 0, sizeof *r);
+}
