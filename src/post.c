@@ -1,6 +1,7 @@
 /* post: dates, terms, slugs, permalinks (see post.h). */
 #include "post.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,4 +356,18 @@ post_permalink(const char *pattern, const struct post_date *dt,
                        (b.len < 5 || strcmp(b.data + b.len - 5, ".html") != 0)))
         buf_putc(&b, '/');
     return buf_detach(&b);
+}
+
+size_t
+post_pages(size_t n, size_t per)
+{
+    assert(per > 0);
+    return n == 0 ? 1 : (n + per - 1) / per;
+}
+
+char *
+post_page_url(const char *base, size_t k)
+{
+    assert(k >= 1);
+    return k == 1 ? xstrdup(base) : xasprintf("%spage/%zu/", base, k);
 }

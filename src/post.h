@@ -66,4 +66,10 @@ char *post_permalink(const char *pattern, const struct post_date *dt,
                      const char *title_slug, const char *category_slug,
                      char *err, size_t errlen);
 
+/* Pagination: how many pages n items fill at per a page (at least 1), and
+ * the url of page k (1-based) of a list at base: base itself for page 1,
+ * else base + "page/k/".  post_page_url returns a new string. */
+size_t post_pages(size_t n, size_t per);
+char *post_page_url(const char *base, size_t k);
+
 #endif
