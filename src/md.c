@@ -342,56 +342,22 @@ unique_id(struct ids *ids, const char *text)
     return id;
 }
 
-/* Headings become custom blocks that print <hN id="...">. */
-static void
-heading_ids(cmark_node *doc)
+/* The id of a top-level heading: its text as a slug, made unique. */
+static char *
+heading_id(struct ids *ids, cmark_node *h)
 {
-    struct ids ids = {0};
-    cmark_node *n, *next;
-    cmark_node **heads = NULL;
-    size_t nh = 0;
-    cmark_iter *it = cmark_iter_new(doc);
-    cmark_event_type ev;
+    char *text = heading_text(h), *id = unique_id(ids, text);
 
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        n = cmark_iter_get_node(it);
-        if (ev == CMARK_EVENT_ENTER &&
-            cmark_node_get_type(n) == CMARK_NODE_HEADING) {
-            heads = xreallocarray(heads, nh + 1, sizeof *heads);
-            heads[nh++] = n;
-        }
-    }
-    cmark_iter_free(it);
-    for (size_t i = 0; i < nh; i++) {
-        cmark_node *h = heads[i], *c = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-        int level = cmark_node_get_heading_level(h);
-        char *text = heading_text(h), *id = unique_id(&ids, text);
-        char *open = xasprintf("<h%d id=\"%s\">", level, id);
-        char *close = xasprintf("</h%d>\n", level);
-        cmark_node_set_on_enter(c, open);
-        cmark_node_set_on_exit(c, close);
-        /* cmark renders a custom block's children as blocks; wrap the
-         * heading's inlines in a custom inline so they stay inline */
-        cmark_node *inl = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-        cmark_node_set_on_enter(inl, "");
-        cmark_node_set_on_exit(inl, "");
-        for (n = cmark_node_first_child(h); n != NULL; n = next) {
-            next = cmark_node_next(n);
-            cmark_node_unlink(n);
-            cmark_node_append_child(inl, n);
-        }
-        cmark_node_append_child(c, inl);
-        cmark_node_replace(h, c);
-        cmark_node_free(h);
-        free(open);
-        free(close);
-        free(text);
-        free(id);
-    }
-    free(heads);
-    for (size_t i = 0; i < ids.n; i++)
-        free(ids.used[i]);
-    free(ids.used);
+    free(text);
+    return id;
+}
+
+static void
+ids_fini(struct ids *ids)
+{
+    for (size_t i = 0; i < ids->n; i++)
+        free(ids->used[i]);
+    free(ids->used);
 }
 
 static bool
@@ -516,6 +482,7 @@ md_render(const char *text, size_t len, const char *path, int first_line,
     char *src = hexo_tags(text, len, path, first_line, &raw, d, &n);
     cmark_node *doc = cmark_parse_document(src, n, CMARK_OPT_UNSAFE);
     struct buf html;
+    struct ids ids = {0};
     cmark_node *c;
     bool first_para = false;
 
@@ -529,7 +496,6 @@ md_render(const char *text, size_t len, const char *path, int first_line,
         return false;
     }
     walk_links(doc, first_line, root, out);
-    heading_ids(doc);
     buf_init(&html);
     for (c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c)) {
         if (cmark_node_get_type(c) == CMARK_NODE_HTML_BLOCK &&
@@ -541,7 +507,17 @@ md_render(const char *text, size_t len, const char *path, int first_line,
             continue;
         }
         char *h = cmark_render_html(c, CMARK_OPT_UNSAFE);
-        buf_puts(&html, h);
+        if (cmark_node_get_type(c) == CMARK_NODE_HEADING && h[0] == '<' &&
+            h[1] == 'h' && h[3] == '>') {
+            /* "<h2>..." -> "<h2 id="...">..." */
+            char *id = heading_id(&ids, c);
+            buf_add(&html, h, 3);
+            buf_printf(&html, " id=\"%s\"", id);
+            buf_puts(&html, h + 3);
+            free(id);
+        } else {
+            buf_puts(&html, h);
+        }
         free(h);
         if (!first_para && cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH) {
             first_para = true;
@@ -550,6 +526,7 @@ md_render(const char *text, size_t len, const char *path, int first_line,
         }
     }
     cmark_node_free(doc);
+    ids_fini(&ids);
     out->html = buf_detach(&html);
     if (raw.n > 0) {
         /* placeholders change length: recompute the excerpt boundary */

@@ -1,0 +1,151 @@
+/* Unit tests: Markdown rendering (md). */
+#include <string.h>
+
+#include "diag.h"
+#include "md.h"
+#include "tcheck.h"
+
+static struct md_result
+render(const char *text, const char *root, struct diag *d)
+{
+    struct md_result r;
+
+    ck_assert(md_render(text, strlen(text), "p.md", 5, root, &r, d));
+    return r;
+}
+
+START_TEST(raw_html_img_survives_as_written)
+{
+    struct diag d;
+    diag_init(&d, NULL);
+    const char *img = "<img src=\"/images/x.png\" title=\"t\" width=\"600px\" "
+                      "height=\"400px\">";
+    struct md_result r = render(img, "/", &d);
+    ck_assert_ptr_nonnull(strstr(r.html, img));
+    ck_assert_uint_eq(r.nlinks, 1);
+    ck_assert_str_eq(r.links[0].url, "/images/x.png");
+    ck_assert_int_eq(r.links[0].line, 5);
+    md_result_fini(&r);
+    diag_fini(&d);
+}
+END_TEST
+
+START_TEST(headings_get_unique_ids)
+{
+    struct diag d;
+    diag_init(&d, NULL);
+    struct md_result r = render("### TCP `FIN` *state*\n\n## Intro\n\n## Intro\n",
+                                "/", &d);
+    ck_assert_ptr_nonnull(strstr(r.html, "<h3 id=\"tcp-fin-state\">TCP "
+                                         "<code>FIN</code> <em>state</em></h3>"));
+    ck_assert_ptr_nonnull(strstr(r.html, "<h2 id=\"intro\">Intro</h2>"));
+    ck_assert_ptr_nonnull(strstr(r.html, "<h2 id=\"intro-1\">Intro</h2>"));
+    md_result_fini(&r);
+    diag_fini(&d);
+}
+END_TEST
+
+START_TEST(fenced_code_keeps_language_class)
+{
+    struct diag d;
+    diag_init(&d, NULL);
+    struct md_result r = render("```c\nint x;\n```\n", "/", &d);
+    ck_assert_str_eq(r.html, "<pre><code class=\"language-c\">int x;\n"
+                             "</code></pre>\n");
+    md_result_fini(&r);
+    diag_fini(&d);
+}
+END_TEST
+
+START_TEST(excerpt_stops_at_more_marker_or_first_paragraph)
+{
+    struct diag d;
+    diag_init(&d, NULL);
+    struct md_result r = render("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n",
+                                "/", &d);
+    ck_assert(r.has_more);
+    ck_assert_int_eq((int)r.excerpt_len, (int)strlen("<p>One.</p>\n<p>Two.</p>\n"));
+    ck_assert_ptr_null(strstr(r.html, "more"));
+    md_result_fini(&r);
+    r = render("# T\n\nOne.\n\nTwo.\n", "/", &d);
+    ck_assert(!r.has_more);
+    ck_assert_str_eq(r.html + r.excerpt_len, "<p>Two.</p>\n");
+    md_result_fini(&r);
+    r = render("One.\n<!--more-->\n\nTwo.\n", "/", &d);
+    ck_assert(r.has_more);
+    md_result_fini(&r);
+    diag_fini(&d);
+}
+END_TEST
+
+START_TEST(hexo_raw_passes_through_and_other_tags_warn)
+{
+    struct diag d;
+    diag_init(&d, NULL);
+    struct md_result r = render("{% raw %}<b>*x*</b>{% endraw %}\n\n"
+                                "Text {% katex %}a_1{% endkatex %}\n\n"
+                                "```\n{% katex %}\n```\n",
+                                "/", &d);
+    ck_assert_ptr_nonnull(strstr(r.html, "<b>*x*</b>"));
+    ck_assert_ptr_null(strstr(r.html, "<p><b>"));
+    ck_assert_ptr_nonnull(strstr(r.html, "{% katex %}a_1{% endkatex %}"));
+    ck_assert_int_eq(d.warnings, 1);
+    ck_assert_str_eq(buf_str(&d.text),
+                     "p.md:7:6: warning: Hexo tag plugin 'katex' is not "
+                     "supported; left as text\n");
+    md_result_fini(&r);
+    diag_fini(&d);
+}
+END_TEST
+
+START_TEST(site_relative_links_follow_a_base_path)
+{
+    struct diag d;
+    diag_init(&d, NULL);
+    struct md_result r = render("[a](/x/) [b](https://e.org/) ![c](/i.png)\n\n"
+                                "<a href=\"/y/\">y</a>\n",
+                                "/blog/", &d);
+    ck_assert_ptr_nonnull(strstr(r.html, "href=\"/blog/x/\""));
+    ck_assert_ptr_nonnull(strstr(r.html, "href=\"https://e.org/\""));
+    ck_assert_ptr_nonnull(strstr(r.html, "src=\"/blog/i.png\""));
+    ck_assert_ptr_nonnull(strstr(r.html, "href=\"/blog/y/\""));
+    ck_assert_uint_eq(r.nlinks, 4);
+    ck_assert_str_eq(r.links[3].url, "/y/");
+    ck_assert_int_eq(r.links[3].line, 7);
+    md_result_fini(&r);
+    diag_fini(&d);
+}
+END_TEST
+
+START_TEST(deep_nesting_finishes)
+{
+    struct diag d;
+    struct buf b;
+    diag_init(&d, NULL);
+    buf_init(&b);
+    for (int i = 0; i < 10000; i++)
+        buf_puts(&b, "> ");
+    buf_puts(&b, "deep\n");
+    for (int i = 0; i < 10000; i++)
+        buf_puts(&b, "- ");
+    buf_puts(&b, "x\n");
+    for (int i = 0; i < 50000; i++)
+        buf_puts(&b, "*a");
+    struct md_result r = render(buf_str(&b), "/", &d);
+    ck_assert_ptr_nonnull(strstr(r.html, "deep"));
+    md_result_fini(&r);
+    buf_fini(&b);
+    diag_fini(&d);
+}
+END_TEST
+
+static const struct tcheck_case cases[] = {
+    TCHECK_CASE(raw_html_img_survives_as_written),
+    TCHECK_CASE(headings_get_unique_ids),
+    TCHECK_CASE(fenced_code_keeps_language_class),
+    TCHECK_CASE(excerpt_stops_at_more_marker_or_first_paragraph),
+    TCHECK_CASE(hexo_raw_passes_through_and_other_tags_warn),
+    TCHECK_CASE(site_relative_links_follow_a_base_path),
+    TCHECK_CASE(deep_nesting_finishes),
+};
+TCHECK_MAIN("md", cases)
