@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# tests/bench/build.sh [N...]       (default: 100 1000)
+#
+# Builds the generated corpus (../shared/bench/gen-corpus.sh, seed 20190714)
+# with build/blog, Hugo (Debian package) and Hexo (npm, the site in
+# ../shared/bench/hexo-site), alternating the runs, and prints for each the
+# median wall time, user+sys CPU and peak RSS (GNU time -v), and the ratios.
+# Also: the cmark floor (tests/bench/floor.c), a no-op rebuild and a rebuild
+# after editing one post.  Prints figures; asserts nothing.
+#
+# Environment: REPS=3 (runs per tool), WORK=/tmp/blog-bench, SKIP_HEXO=1,
+# SKIP_HUGO=1.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+ROOT=$(pwd)
+SHARED=${SHARED:-$ROOT/../shared/bench}
+WORK=${WORK:-/tmp/blog-bench}
+REPS=${REPS:-3}
+SEED=20190714
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(100 1000)
+TIME=/usr/bin/time
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "bench: installing $2" >&2; apt-get install -y -qq "$2" >/dev/null; }; }
+[ -x $TIME ] || need time time
+[ "${SKIP_HUGO:-0}" = 1 ] || need hugo hugo
+make -s -j2 build/blog >/dev/null
+mkdir -p "$WORK/logs"
+cc -O2 -o "$WORK/floor" tests/bench/floor.c $(pkg-config --cflags --libs libcmark)
+
+HEXO_DIR="$WORK/hexo-site"
+if [ "${SKIP_HEXO:-0}" != 1 ] && [ ! -x "$HEXO_DIR/node_modules/.bin/hexo" ]; then
+  rm -rf "$HEXO_DIR"; mkdir -p "$HEXO_DIR"
+  cp -r "$SHARED/hexo-site/." "$HEXO_DIR/"
+  (cd "$HEXO_DIR" && npm ci --no-audit --no-fund >"$WORK/logs/npm.log" 2>&1) ||
+    { echo "bench: npm ci failed; Hexo skipped (see $WORK/logs/npm.log)" >&2; SKIP_HEXO=1; }
+fi
+
+# GNU time -v -> "wall cpu rss_mib"
+parse() {
+  awk -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, a, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + a[i] }
+    /User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { r = $2 }
+    END { printf "%.3f %.3f %.1f\n", w, u + s, r / 1024 }' "$1"
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# run TOOL N REP CMD... : times one run, appends "wall cpu rss" to $WORK/res-TOOL-N
+run() {
+  local tool=$1 n=$2 rep=$3; shift 3
+  local log="$WORK/logs/$tool-$n-$rep.time"
+  $TIME -v -o "$log" "$@" >"$WORK/logs/$tool-$n-$rep.out" 2>&1 || echo "bench: $tool run failed (see $WORK/logs/$tool-$n-$rep.out)" >&2
+  parse "$log" >>"$WORK/res-$tool-$n"
+}
+col() { awk -v c="$1" '{ print $c }' "$2" | median; }
+
+echo "# $(date -u +%Y-%m-%d)  $(nproc) cores  $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)  blog $(build/blog --version | cut -d' ' -f2)  $(command -v hugo >/dev/null && hugo version | cut -d' ' -f2 || echo 'no hugo')"
+printf '| posts | tool | wall s (median of %d) | user+sys s | peak RSS MiB | vs blog: wall | vs blog: RSS |\n' "$REPS"
+echo "|------:|------|------:|------:|------:|------:|------:|"
+for N in "${SIZES[@]}"; do
+  C="$WORK/corpus-$N"
+  "$SHARED/gen-corpus.sh" "$N" "$C" "$SEED" >/dev/null
+  S="$WORK/blog-$N"; rm -rf "$S"; mkdir -p "$S/content/posts"
+  cp -r templates assets "$S/"
+  sed 's/^link_check:.*/link_check: warn/' site.yaml >"$S/site.yaml"
+  cp "$C"/hexo/*.md "$S/content/posts/"
+  H="$WORK/hugo-$N"; rm -rf "$H"; mkdir -p "$H/content/posts"
+  cp -r "$SHARED/hugo-site/config.toml" "$SHARED/hugo-site/layouts" "$H/"
+  cp "$C"/hugo/*.md "$H/content/posts/"
+  X="$WORK/hexo-$N"
+  if [ "${SKIP_HEXO:-0}" != 1 ]; then
+    rm -rf "$X"; mkdir -p "$X"
+    (cd "$HEXO_DIR" && cp -r _config.yml package.json scaffolds themes source "$X/")
+    ln -s "$HEXO_DIR/node_modules" "$X/node_modules"
+    rm -f "$X"/source/_posts/.gitkeep; cp "$C"/hexo/*.md "$X/source/_posts/"
+  fi
+  rm -f "$WORK"/res-*-"$N"
+  for r in $(seq 1 "$REPS"); do
+    rm -rf "$S/public"; run blog "$N" "$r" build/blog build --site "$S" --quiet
+    if [ "${SKIP_HUGO:-0}" != 1 ]; then
+      (cd "$H" && rm -rf public resources .hugo_build.lock)
+      run hugo "$N" "$r" hugo --quiet --source "$H" --destination public
+    fi
+    if [ "${SKIP_HEXO:-0}" != 1 ] && [ "$r" -eq 1 -o "$N" -le 1000 ]; then
+      (cd "$X" && rm -rf public db.json)
+      run hexo "$N" "$r" bash -c "cd '$X' && ./node_modules/.bin/hexo generate --silent"
+    fi
+    rm -rf "$WORK/floor-out"; mkdir -p "$WORK/floor-out"
+    run floor "$N" "$r" "$WORK/floor" "$WORK/floor-out" "$S"/content/posts/*.md
+  done
+  # rebuilds: nothing changed, then one post edited
+  for r in $(seq 1 "$REPS"); do
+    run noop "$N" "$r" build/blog build --site "$S" --quiet
+    f=$(ls "$S"/content/posts/*.md | sed -n 2p)
+    printf '\nEdited in run %s.\n' "$r" >>"$f"
+    run edit "$N" "$r" build/blog build --site "$S" --quiet
+  done
+  bw=$(col 1 "$WORK/res-blog-$N"); br=$(col 3 "$WORK/res-blog-$N")
+  for tool in blog hugo hexo floor noop edit; do
+    [ -f "$WORK/res-$tool-$N" ] || continue
+    w=$(col 1 "$WORK/res-$tool-$N"); c=$(col 2 "$WORK/res-$tool-$N"); m=$(col 3 "$WORK/res-$tool-$N")
+    printf '| %s | %s | %.3f | %.2f | %.0f | %.2f× | %.2f× |\n' "$N" "$tool" "$w" "$c" "$m" \
+      "$(awk -v a="$w" -v b="$bw" 'BEGIN { print a / b }')" "$(awk -v a="$m" -v b="$br" 'BEGIN { print a / b }')"
+  done
+done
+echo "# floor: cmark parse+render+write of the same posts (tests/bench/floor.c); noop: rebuild with nothing changed; edit: rebuild after appending a line to one post"
+echo "# logs: $WORK/logs"
