@@ -261,11 +261,22 @@ ink_arrow_lines(struct inkv *v, const struct seq_arrow *a, int owner)
                   a->x1, a->y1);
 }
 
+/* A circle's bounding square, turned with the label it goes with. */
+static void
+quad_circle(struct seq_quad *q, const struct seq_arrow *a)
+{
+    double ux = cos(a->number.angle) * a->r, uy = sin(a->number.angle) * a->r;
+
+    q->x[0] = a->cx - ux + uy, q->y[0] = a->cy - uy - ux;
+    q->x[1] = a->cx + ux + uy, q->y[1] = a->cy + uy - ux;
+    q->x[2] = a->cx + ux - uy, q->y[2] = a->cy + uy + ux;
+    q->x[3] = a->cx - ux - uy, q->y[3] = a->cy - uy + ux;
+}
+
 static void
 ink_circle(struct inkv *v, const struct seq_arrow *a, int owner)
 {
-    quad_rect(ink_push(v, SEQ_INK_CIRCLE, owner, a->number.s), a->cx - a->r,
-              a->cy - a->r, 2 * a->r, 2 * a->r);
+    quad_circle(ink_push(v, SEQ_INK_CIRCLE, owner, a->number.s), a);
 }
 
 static void
@@ -818,7 +829,7 @@ label_collides(struct lay *L, const struct seq_arrow *a, double gap)
         return true;
     if (a->numbered) {
         q.kind = SEQ_INK_CIRCLE;
-        quad_rect(&q, a->cx - a->r, a->cy - a->r, 2 * a->r, 2 * a->r);
+        quad_circle(&q, a);
         if (collides(L, &q, gap))
             return true;
     }
@@ -882,7 +893,7 @@ layout_labels(struct lay *L)
             if (a->numbered) {
                 q.kind = SEQ_INK_CIRCLE;
                 q.what = a->number.s;
-                quad_rect(&q, a->cx - a->r, a->cy - a->r, 2 * a->r, 2 * a->r);
+                quad_circle(&q, a);
                 inkv_add(&L->placed, &q);
             }
         }
