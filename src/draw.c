@@ -35,7 +35,7 @@
 #define DRAW_ZSTRATEGY Z_DEFAULT_STRATEGY
 #endif
 #ifndef DRAW_PNG_FILTER
-#define DRAW_PNG_FILTER PNG_FILTER_UP
+#define DRAW_PNG_FILTER PNG_FILTER_NONE
 #endif
 
 /* Ink, as grey levels (0 black .. 1 white). */
@@ -433,7 +433,7 @@ png_warning_quiet(png_structp png, png_const_charp msg)
 
 /*
  * The drawing holds greys only, so one byte per pixel loses nothing.  zlib
- * level 1 with the Up filter: measured against cairo's writer and other
+ * level 1, no row filter: measured against cairo's writer and other
  * settings in docs/diagrams.md.
  */
 static bool
@@ -518,10 +518,39 @@ out:
     return ok;
 }
 
+/*
+ * cairo names the page's group after a process-wide surface counter
+ * (<g id="surface7">), so a second render in one process would differ from
+ * the first; nothing refers to that id, so it gets a fixed name.
+ */
+static void
+fix_surface_id(struct buf *out, size_t start)
+{
+    static const char open[] = "<g id=\"surface";
+    char *p = strstr(out->data + start, open), *q;
+    struct buf fixed;
+
+    if (p == NULL || strstr(out->data + start, "#surface") != NULL)
+        return;
+    q = p + sizeof open - 1;
+    while (*q >= '0' && *q <= '9')
+        q++;
+    if (*q != '"')
+        return;
+    buf_init(&fixed);
+    buf_add(&fixed, out->data, (size_t)(p - out->data));
+    buf_puts(&fixed, "<g id=\"diagram");
+    buf_puts(&fixed, q);
+    buf_fini(out);
+    *out = fixed;
+}
+
 bool
 draw_svg(const struct seq_diagram *g, struct buf *out, const char *path,
          struct diag *d)
 {
+    size_t start = out->len;
+
     cairo_surface_t *s;
     cairo_t *cr;
     cairo_status_t st;
@@ -542,5 +571,6 @@ draw_svg(const struct seq_diagram *g, struct buf *out, const char *path,
                    cairo_status_to_string(st));
         return false;
     }
+    fix_surface_id(out, start);
     return true;
 }
