@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -686,6 +687,86 @@ START_TEST(build_copies_unchanged_scenarios_from_the_cache)
 }
 END_TEST
 
+static double
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * Not a check: with BLOG_BENCH=1 (tests/bench/diagrams.sh) prints what one
+ * 2x diagram costs inside a process, step by step, and both PNG writers.
+ */
+START_TEST(print_render_figures_when_asked)
+{
+    struct trace *(*make[])(void) = {tr_four_way, tr_three_way,
+                                     tr_termination};
+    const int n = 40;
+    size_t i;
+    int k;
+
+    if (getenv("BLOG_BENCH") == NULL)
+        return;
+    ensure_fonts();
+    for (i = 0; i < 3; i++) {
+        struct trace *t = make[i]();
+        struct seq_diagram *g = seq_layout(t, draw_text_ops());
+        struct buf b;
+        struct diag d;
+        double t0, lay, paint, cpng, opng, svg;
+        size_t ncairo, nours, nsvg;
+
+        diag_init(&d, stderr);
+        buf_init(&b);
+        t0 = now_ms();
+        for (k = 0; k < n; k++)
+            seq_free(seq_layout(t, draw_text_ops()));
+        lay = (now_ms() - t0) / n;
+        t0 = now_ms();
+        for (k = 0; k < n; k++) {
+            cairo_surface_t *s = cairo_image_surface_create(
+                CAIRO_FORMAT_RGB24, (int)g->width * 2, (int)g->height * 2);
+            cairo_t *cr = cairo_create(s);
+            cairo_scale(cr, 2, 2);
+            draw_paint(cr, g);
+            cairo_destroy(cr);
+            cairo_surface_destroy(s);
+        }
+        paint = (now_ms() - t0) / n;
+        t0 = now_ms();
+        for (k = 0; k < n; k++) {
+            buf_reset(&b);
+            draw_png(g, 2, DRAW_PNG_CAIRO, &b, "x", &d);
+        }
+        cpng = (now_ms() - t0) / n, ncairo = b.len;
+        t0 = now_ms();
+        for (k = 0; k < n; k++) {
+            buf_reset(&b);
+            draw_png(g, 2, DRAW_PNG_LIBPNG, &b, "x", &d);
+        }
+        opng = (now_ms() - t0) / n, nours = b.len;
+        t0 = now_ms();
+        for (k = 0; k < n; k++) {
+            buf_reset(&b);
+            draw_svg(g, &b, "x", &d);
+        }
+        svg = (now_ms() - t0) / n, nsvg = b.len;
+        printf("%-28s layout %.2f ms | paint 2x %.2f ms | paint + "
+               "cairo_surface_write_to_png %.2f ms, %zu B | paint + gray "
+               "libpng %.2f ms, %zu B | SVG %.2f ms, %zu B\n",
+               t->name, lay, paint, cpng, ncairo, opng, nours, svg, nsvg);
+        buf_fini(&b);
+        diag_fini(&d);
+        seq_free(g);
+        trace_free(t);
+    }
+    draw_fini();
+}
+END_TEST
+
 static const struct tcheck_case cases[] = {
     TCHECK_CASE(hand_built_traces_match_golden_images),
     TCHECK_CASE(scenarios_match_golden_images),
@@ -695,5 +776,6 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(render_picks_the_format_from_the_extension),
     TCHECK_CASE(too_small_a_size_warns),
     TCHECK_CASE(build_copies_unchanged_scenarios_from_the_cache),
+    TCHECK_CASE(print_render_figures_when_asked),
 };
 TCHECK_MAIN("draw", cases)
