@@ -22,7 +22,7 @@
 #define ROW_SUB    0.55 /* extra row height per additional slot, in rows */
 #define LABEL_GAP  4.0  /* arrow line to the bottom of its label */
 #define PLACE_GAP  2.0  /* clearance kept between placed items */
-#define ROW0       0.6  /* initial states to row 1, in rows */
+#define ROW0       0.75 /* initial states to row 1, in rows */
 #define MIN_SCALE  0.55 /* smallest type scale tried */
 
 /* Nominal type sizes in CSS px. */

@@ -109,33 +109,37 @@ tr_three_way(void)
 {
     struct trace *t = tr_new("tcp-establishment-3-packets",
                              "Three-way handshake", 600, 400, TCP_CLOSED,
-                             TCP_LISTEN);
-    tr_state(t, 1, C, TCP_SYN_SENT);
-    tr_seg(t, C, TRACE_SYN, 1000, 0, 1, 2);
-    tr_state(t, 2, S, TCP_SYN_RECEIVED);
-    tr_seg(t, S, TRACE_SYN | TRACE_ACK, 5000, 1001, 2, 3);
-    tr_state(t, 3, C, TCP_ESTABLISHED);
-    tr_seg(t, C, TRACE_ACK, 1001, 5001, 3, 4);
-    tr_state(t, 4, S, TCP_ESTABLISHED);
+                             TCP_CLOSED);
+    tr_state(t, 1, S, TCP_LISTEN);
+    tr_state(t, 2, C, TCP_SYN_SENT);
+    tr_seg(t, C, TRACE_SYN, 1000, 0, 2, 3);
+    tr_state(t, 3, S, TCP_SYN_RECEIVED);
+    tr_seg(t, S, TRACE_SYN | TRACE_ACK, 5000, 1001, 3, 4);
+    tr_state(t, 4, C, TCP_ESTABLISHED);
+    tr_seg(t, C, TRACE_ACK, 1001, 5001, 4, 5);
+    tr_state(t, 5, S, TCP_ESTABLISHED);
     return t;
 }
 
+/* The teaching variant: the server's ACK and SYN leave in one step and
+ * arrive one step apart. */
 static struct trace *
 tr_four_way(void)
 {
     struct trace *t = tr_new("tcp-establishment-4-packets",
                              "Opening with four segments", 600, 400,
-                             TCP_CLOSED, TCP_LISTEN);
+                             TCP_CLOSED, TCP_CLOSED);
     t->variant = xstrdup("split-syn-ack");
     t->variant_peer = S;
-    tr_state(t, 1, C, TCP_SYN_SENT);
-    tr_seg(t, C, TRACE_SYN, 1000, 0, 1, 2);
-    tr_state(t, 2, S, TCP_SYN_RECEIVED);
-    tr_seg(t, S, TRACE_ACK, 5000, 1001, 2, 3);
-    tr_seg(t, S, TRACE_SYN, 5000, 0, 2, 3);
-    tr_state(t, 3, C, TCP_ESTABLISHED);
-    tr_seg(t, C, TRACE_ACK, 1001, 5001, 3, 4);
-    tr_state(t, 4, S, TCP_ESTABLISHED);
+    tr_state(t, 1, S, TCP_LISTEN);
+    tr_state(t, 2, C, TCP_SYN_SENT);
+    tr_seg(t, C, TRACE_SYN, 1000, 0, 2, 3);
+    tr_state(t, 3, S, TCP_SYN_RECEIVED);
+    tr_seg(t, S, TRACE_ACK, 5000, 1001, 3, 4);
+    tr_seg(t, S, TRACE_SYN, 5000, 0, 3, 5);
+    tr_state(t, 5, C, TCP_ESTABLISHED);
+    tr_seg(t, C, TRACE_ACK, 1001, 5001, 5, 6);
+    tr_state(t, 6, S, TCP_ESTABLISHED);
     return t;
 }
 
@@ -158,7 +162,8 @@ tr_termination(void)
     return t;
 }
 
-/* A lost SYN, a note, and the retransmission a timeout later. */
+/* A lost SYN (dropped a step after it left), a note, and the copy the
+ * retransmission timer sends. */
 static struct trace *
 tr_lost_syn(void)
 {

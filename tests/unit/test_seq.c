@@ -93,33 +93,37 @@ tr_three_way(void)
 {
     struct trace *t = tr_new("tcp-establishment-3-packets",
                              "Three-way handshake", 600, 400, TCP_CLOSED,
-                             TCP_LISTEN);
-    tr_state(t, 1, C, TCP_SYN_SENT);
-    tr_seg(t, C, TRACE_SYN, 1000, 0, 1, 2);
-    tr_state(t, 2, S, TCP_SYN_RECEIVED);
-    tr_seg(t, S, TRACE_SYN | TRACE_ACK, 5000, 1001, 2, 3);
-    tr_state(t, 3, C, TCP_ESTABLISHED);
-    tr_seg(t, C, TRACE_ACK, 1001, 5001, 3, 4);
-    tr_state(t, 4, S, TCP_ESTABLISHED);
+                             TCP_CLOSED);
+    tr_state(t, 1, S, TCP_LISTEN);
+    tr_state(t, 2, C, TCP_SYN_SENT);
+    tr_seg(t, C, TRACE_SYN, 1000, 0, 2, 3);
+    tr_state(t, 3, S, TCP_SYN_RECEIVED);
+    tr_seg(t, S, TRACE_SYN | TRACE_ACK, 5000, 1001, 3, 4);
+    tr_state(t, 4, C, TCP_ESTABLISHED);
+    tr_seg(t, C, TRACE_ACK, 1001, 5001, 4, 5);
+    tr_state(t, 5, S, TCP_ESTABLISHED);
     return t;
 }
 
+/* The teaching variant: the server's ACK and SYN leave in one step and
+ * arrive one step apart. */
 static struct trace *
 tr_four_way(void)
 {
     struct trace *t = tr_new("tcp-establishment-4-packets",
                              "Opening with four segments", 600, 400,
-                             TCP_CLOSED, TCP_LISTEN);
+                             TCP_CLOSED, TCP_CLOSED);
     t->variant = xstrdup("split-syn-ack");
     t->variant_peer = S;
-    tr_state(t, 1, C, TCP_SYN_SENT);
-    tr_seg(t, C, TRACE_SYN, 1000, 0, 1, 2);
-    tr_state(t, 2, S, TCP_SYN_RECEIVED);
-    tr_seg(t, S, TRACE_ACK, 5000, 1001, 2, 3);
-    tr_seg(t, S, TRACE_SYN, 5000, 0, 2, 3);
-    tr_state(t, 3, C, TCP_ESTABLISHED);
-    tr_seg(t, C, TRACE_ACK, 1001, 5001, 3, 4);
-    tr_state(t, 4, S, TCP_ESTABLISHED);
+    tr_state(t, 1, S, TCP_LISTEN);
+    tr_state(t, 2, C, TCP_SYN_SENT);
+    tr_seg(t, C, TRACE_SYN, 1000, 0, 2, 3);
+    tr_state(t, 3, S, TCP_SYN_RECEIVED);
+    tr_seg(t, S, TRACE_ACK, 5000, 1001, 3, 4);
+    tr_seg(t, S, TRACE_SYN, 5000, 0, 3, 5);
+    tr_state(t, 5, C, TCP_ESTABLISHED);
+    tr_seg(t, C, TRACE_ACK, 1001, 5001, 5, 6);
+    tr_state(t, 6, S, TCP_ESTABLISHED);
     return t;
 }
 
@@ -142,7 +146,8 @@ tr_termination(void)
     return t;
 }
 
-/* A lost SYN, a note, and the retransmission a timeout later. */
+/* A lost SYN (dropped a step after it left), a note, and the copy the
+ * retransmission timer sends. */
 static struct trace *
 tr_lost_syn(void)
 {
@@ -359,8 +364,8 @@ START_TEST(segments_sent_together_get_their_own_lines)
     struct seq_diagram *g = lay(t);
 
     ck_assert_uint_eq(g->narrows, 4);
-    /* the ACK and the SYN both leave the server in row 2 and arrive in
-     * row 3: two distinct, parallel arrows, the ACK first */
+    /* the ACK and the SYN both leave the server in row 3 and arrive in
+     * rows 4 and 5: two distinct arrows, the ACK first */
     ck_assert(g->arrows[2].y0 > g->arrows[1].y0 + 10);
     ck_assert(g->arrows[2].y1 > g->arrows[1].y1 + 10);
     ck_assert_str_eq(g->arrows[1].label.s, "ACK seq=5000 ack=1001");
@@ -495,7 +500,7 @@ START_TEST(state_boxes_fit_their_names)
     struct seq_diagram *g = lay(t);
     size_t i;
 
-    ck_assert_uint_eq(g->nstates, 6); /* 2 initial + 4 changes */
+    ck_assert_uint_eq(g->nstates, 7); /* 2 initial + 5 changes */
     for (i = 0; i < g->nstates; i++) {
         const struct seq_state *s = &g->states[i];
         ck_assert(s->name.x > s->box.x && s->name.x + s->name.ext.width <
@@ -504,9 +509,10 @@ START_TEST(state_boxes_fit_their_names)
         ck_assert(fabs(s->box.x + s->box.w / 2 - g->life[s->peer].x) < 1);
     }
     ck_assert_str_eq(find_state(g, 0, 0)->name.s, "CLOSED");
-    ck_assert_str_eq(find_state(g, 1, 0)->name.s, "LISTEN");
-    ck_assert_str_eq(find_state(g, 1, 2)->name.s, "SYN-RECEIVED");
-    ck_assert(find_state(g, 0, 1)->box.w < find_state(g, 0, 3)->box.w);
+    ck_assert_str_eq(find_state(g, 1, 0)->name.s, "CLOSED");
+    ck_assert_str_eq(find_state(g, 1, 1)->name.s, "LISTEN");
+    ck_assert_str_eq(find_state(g, 1, 3)->name.s, "SYN-RECEIVED");
+    ck_assert(find_state(g, 0, 2)->box.w < find_state(g, 0, 4)->box.w);
     seq_free(g);
     trace_free(t);
     draw_fini();
