@@ -50,6 +50,13 @@ static struct {
     cairo_font_options_t *opts;
 } fonts;
 
+/* The pixels of the last PNG, kept for the next: the pages are then
+ * already mapped, which saves more time than the drawing takes. */
+static struct {
+    unsigned char *data;
+    size_t cap;
+} canvas;
+
 static bool
 is_bold(enum seq_font f)
 {
@@ -158,6 +165,8 @@ draw_fini(void)
         cairo_font_options_destroy(fonts.opts);
         memset(&fonts, 0, sizeof fonts);
     }
+    free(canvas.data);
+    memset(&canvas, 0, sizeof canvas);
     cairo_debug_reset_static_data();
     FcFini();
 }
@@ -194,10 +203,26 @@ draw_text_ops(void)
 
 /* ---- painting ---- */
 
+/*
+ * PNGs are painted on an A8 surface holding ink coverage (0 white .. 255
+ * black): a quarter of the memory of RGB, which matters because a fresh
+ * 1600x1200 RGB surface spends more time in page faults than in drawing.
+ * Vector surfaces get ordinary greys.
+ */
+static bool
+is_coverage(cairo_t *cr)
+{
+    return cairo_surface_get_content(cairo_get_target(cr)) ==
+           CAIRO_CONTENT_ALPHA;
+}
+
 static void
 grey(cairo_t *cr, double v)
 {
-    cairo_set_source_rgb(cr, v, v, v);
+    if (is_coverage(cr))
+        cairo_set_source_rgba(cr, 0, 0, 0, 1 - v);
+    else
+        cairo_set_source_rgb(cr, v, v, v);
 }
 
 /* A coordinate on a pixel centre, for crisp 1-px strokes. */
@@ -246,11 +271,15 @@ rounded_path(cairo_t *cr, const struct seq_rect *r, double rad)
     cairo_close_path(cr);
 }
 
+/* Fills the current path, hiding what is under it, then strokes it. */
 static void
 fill_stroke(cairo_t *cr, double fill, double ink, double width)
 {
     grey(cr, fill);
+    if (is_coverage(cr))
+        cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
     cairo_fill_preserve(cr);
+    cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
     grey(cr, ink);
     cairo_set_line_width(cr, width);
     cairo_stroke(cr);
@@ -360,8 +389,10 @@ draw_paint(cairo_t *cr, const struct seq_diagram *g)
     cairo_save(cr);
     cairo_set_font_options(cr, fonts.opts);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
-    grey(cr, 1.0);
-    cairo_paint(cr);
+    if (!is_coverage(cr)) { /* coverage starts at zero: white already */
+        grey(cr, 1.0);
+        cairo_paint(cr);
+    }
 
     for (p = 0; p < 2; p++) {
         grey(cr, INK_SOFT);
@@ -434,7 +465,8 @@ png_warning_quiet(png_structp png, png_const_charp msg)
 /*
  * The drawing holds greys only, so one byte per pixel loses nothing.  zlib
  * level 1, no row filter: measured against cairo's writer and other
- * settings in docs/diagrams.md.
+ * settings in docs/diagrams.md.  Rows are converted one at a time so that
+ * no second full-size buffer is touched.
  */
 static bool
 write_gray_png(cairo_surface_t *s, struct buf *out)
@@ -443,21 +475,13 @@ write_gray_png(cairo_surface_t *s, struct buf *out)
     int h = cairo_image_surface_get_height(s);
     int stride = cairo_image_surface_get_stride(s);
     const unsigned char *src = cairo_image_surface_get_data(s);
-    unsigned char *gray = xmalloc((size_t)w * (size_t)h);
-    png_bytep *rows = xmalloc((size_t)h * sizeof *rows);
+    unsigned char *row = xmalloc((size_t)w);
     png_structp png;
     png_infop info = NULL;
     bool ok = false;
     int x, y;
 
-    for (y = 0; y < h; y++) {
-        const uint32_t *p = (const uint32_t *)(const void *)(src +
-                                                            (size_t)y * stride);
-        unsigned char *q = gray + (size_t)y * w;
-        for (x = 0; x < w; x++)
-            q[x] = (unsigned char)(p[x] >> 8);
-        rows[y] = q;
-    }
+    assert(cairo_image_surface_get_format(s) == CAIRO_FORMAT_A8);
     png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
                                   png_error_quiet, png_warning_quiet);
     if (png == NULL)
@@ -475,13 +499,17 @@ write_gray_png(cairo_surface_t *s, struct buf *out)
     png_set_compression_strategy(png, DRAW_ZSTRATEGY);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, DRAW_PNG_FILTER);
     png_write_info(png, info);
-    png_write_image(png, rows);
+    for (y = 0; y < h; y++) {
+        const unsigned char *a = src + (size_t)y * (size_t)stride;
+        for (x = 0; x < w; x++)
+            row[x] = (unsigned char)(255 - a[x]);
+        png_write_row(png, row);
+    }
     png_write_end(png, info);
     ok = true;
 out:
     png_destroy_write_struct(&png, &info);
-    free(rows);
-    free(gray);
+    free(row);
     return ok;
 }
 
@@ -490,12 +518,23 @@ draw_png(const struct seq_diagram *g, double scale, enum draw_png_writer how,
          struct buf *out, const char *path, struct diag *d)
 {
     int w = (int)lround(g->width * scale), h = (int)lround(g->height * scale);
+    cairo_format_t fmt =
+        how == DRAW_PNG_CAIRO ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_A8;
+    int stride = cairo_format_stride_for_width(fmt, w);
+    size_t need = (size_t)stride * (size_t)h;
     cairo_surface_t *s;
     cairo_t *cr;
     bool ok = false;
 
     assert(scale > 0);
-    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    if (need > canvas.cap) {
+        free(canvas.data);
+        canvas.data = xcalloc(need, 1); /* fresh zero pages */
+        canvas.cap = need;
+    } else {
+        memset(canvas.data, 0, need);
+    }
+    s = cairo_image_surface_create_for_data(canvas.data, fmt, w, h, stride);
     cr = cairo_create(s);
     cairo_scale(cr, scale, scale);
     draw_paint(cr, g);

@@ -38,7 +38,9 @@ enum draw_png_writer {
 };
 
 /* Appends g as a PNG of (width x scale) x (height x scale) pixels to out.
- * Returns false (with an error for path) if cairo or libpng fails. */
+ * Returns false (with an error for path) if cairo or libpng fails.  Keeps
+ * its pixel buffer for the next call (draw_fini() frees it): one thread
+ * at a time. */
 bool draw_png(const struct seq_diagram *g, double scale,
               enum draw_png_writer how, struct buf *out, const char *path,
               struct diag *d);
