@@ -106,8 +106,8 @@ cache_key(const char *data, size_t len, char out[33])
 }
 
 bool
-diagram_build(const char *scn_path, const char *png_path,
-              const char *svg_path, const char *cache_dir, struct diag *d)
+diagram_build(const char *scn_path, const char *png_path, const char *svg_path,
+              const char *cache_dir, struct diag *d)
 {
     char *text = NULL, *cpng = NULL, *csvg = NULL, key[33], name[48];
     struct trace *t = NULL;
@@ -126,8 +126,8 @@ diagram_build(const char *scn_path, const char *png_path,
         cpng = fs_join(cache_dir, name);
         snprintf(name, sizeof name, "%s.svg", key);
         csvg = fs_join(cache_dir, name);
-        if (fs_exists(cpng) && fs_exists(csvg) &&
-            fs_copy(cpng, png_path, d) && fs_copy(csvg, svg_path, d)) {
+        if (fs_exists(cpng) && fs_exists(csvg) && fs_copy(cpng, png_path, d) &&
+            fs_copy(csvg, svg_path, d)) {
             ok = true;
             goto out;
         }

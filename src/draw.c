@@ -39,8 +39,8 @@
 #endif
 
 /* Ink, as grey levels (0 black .. 1 white). */
-#define INK      0.08 /* lines, arrows, text */
-#define INK_SOFT 0.30 /* lifelines, brackets, captions */
+#define INK       0.08 /* lines, arrows, text */
+#define INK_SOFT  0.30 /* lifelines, brackets, captions */
 #define FILL_HEAD 0.91 /* peer header boxes */
 #define FILL_NOTE 0.965
 
@@ -60,8 +60,8 @@ static struct {
 static bool
 is_bold(enum seq_font f)
 {
-    return f == SEQ_FONT_TITLE || f == SEQ_FONT_HEADER ||
-           f == SEQ_FONT_STATE || f == SEQ_FONT_NUMBER;
+    return f == SEQ_FONT_TITLE || f == SEQ_FONT_HEADER || f == SEQ_FONT_STATE ||
+           f == SEQ_FONT_NUMBER;
 }
 
 /*
@@ -79,8 +79,8 @@ open_face(bool bold, struct diag *d)
     cairo_font_face_t *face = NULL;
 
     FcPatternAddString(want, FC_FAMILY, (const FcChar8 *)FAMILY);
-    FcPatternAddInteger(want, FC_WEIGHT, bold ? FC_WEIGHT_BOLD
-                                              : FC_WEIGHT_REGULAR);
+    FcPatternAddInteger(want, FC_WEIGHT,
+                        bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
     FcPatternAddInteger(want, FC_SLANT, FC_SLANT_ROMAN);
     FcPatternAddInteger(want, FC_WIDTH, FC_WIDTH_NORMAL);
     FcConfigSubstitute(NULL, want, FcMatchPattern);
@@ -329,8 +329,10 @@ paint_arrow(cairo_t *cr, const struct seq_arrow *a)
         if (a->ignored) {
             /* discarded on arrival: a bar across the head */
             cairo_set_line_width(cr, 1.5);
-            cairo_move_to(cr, a->x1 - ux * 11 - uy * 6, a->y1 - uy * 11 + ux * 6);
-            cairo_line_to(cr, a->x1 - ux * 11 + uy * 6, a->y1 - uy * 11 - ux * 6);
+            cairo_move_to(cr, a->x1 - ux * 11 - uy * 6,
+                          a->y1 - uy * 11 + ux * 6);
+            cairo_line_to(cr, a->x1 - ux * 11 + uy * 6,
+                          a->y1 - uy * 11 - ux * 6);
             cairo_stroke(cr);
         }
     }
@@ -482,8 +484,8 @@ write_gray_png(cairo_surface_t *s, struct buf *out)
     int x, y;
 
     assert(cairo_image_surface_get_format(s) == CAIRO_FORMAT_A8);
-    png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
-                                  png_error_quiet, png_warning_quiet);
+    png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_error_quiet,
+                                  png_warning_quiet);
     if (png == NULL)
         goto out;
     info = png_create_info_struct(png);

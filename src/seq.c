@@ -18,18 +18,18 @@
 
 #include "xmem.h"
 
-#define MARGIN     8.0  /* canvas edge to ink */
-#define ROW_SUB    0.55 /* extra row height per additional slot, in rows */
-#define LABEL_GAP  4.0  /* arrow line to the bottom of its label */
-#define PLACE_GAP  2.0  /* clearance kept between placed items */
-#define ROW0       0.75 /* initial states to row 1, in rows */
-#define MIN_SCALE  0.55 /* smallest type scale tried */
+#define MARGIN    8.0  /* canvas edge to ink */
+#define ROW_SUB   0.55 /* extra row height per additional slot, in rows */
+#define LABEL_GAP 4.0  /* arrow line to the bottom of its label */
+#define PLACE_GAP 2.0  /* clearance kept between placed items */
+#define ROW0      0.75 /* initial states to row 1, in rows */
+#define MIN_SCALE 0.55 /* smallest type scale tried */
 
 /* Nominal type sizes in CSS px. */
 static const double font_size[SEQ_NFONTS] = {
-    [SEQ_FONT_TITLE] = 15.0,  [SEQ_FONT_HEADER] = 13.0,
-    [SEQ_FONT_LABEL] = 11.5,  [SEQ_FONT_STATE] = 10.0,
-    [SEQ_FONT_NUMBER] = 9.0,  [SEQ_FONT_NOTE] = 11.0,
+    [SEQ_FONT_TITLE] = 15.0,   [SEQ_FONT_HEADER] = 13.0,
+    [SEQ_FONT_LABEL] = 11.5,   [SEQ_FONT_STATE] = 10.0,
+    [SEQ_FONT_NUMBER] = 9.0,   [SEQ_FONT_NOTE] = 11.0,
     [SEQ_FONT_CAPTION] = 10.5,
 };
 _Static_assert(sizeof font_size / sizeof font_size[0] == SEQ_NFONTS,
@@ -37,16 +37,11 @@ _Static_assert(sizeof font_size / sizeof font_size[0] == SEQ_NFONTS,
 
 /* RFC 9293, 3.3.2: the states' names as the RFC spells them. */
 static const char *const state_names[TCP_NSTATES] = {
-    [TCP_CLOSED] = "CLOSED",
-    [TCP_LISTEN] = "LISTEN",
-    [TCP_SYN_SENT] = "SYN-SENT",
-    [TCP_SYN_RECEIVED] = "SYN-RECEIVED",
-    [TCP_ESTABLISHED] = "ESTABLISHED",
-    [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
-    [TCP_FIN_WAIT_2] = "FIN-WAIT-2",
-    [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
-    [TCP_CLOSING] = "CLOSING",
-    [TCP_LAST_ACK] = "LAST-ACK",
+    [TCP_CLOSED] = "CLOSED",           [TCP_LISTEN] = "LISTEN",
+    [TCP_SYN_SENT] = "SYN-SENT",       [TCP_SYN_RECEIVED] = "SYN-RECEIVED",
+    [TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
+    [TCP_FIN_WAIT_2] = "FIN-WAIT-2",   [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+    [TCP_CLOSING] = "CLOSING",         [TCP_LAST_ACK] = "LAST-ACK",
     [TCP_TIME_WAIT] = "TIME-WAIT",
 };
 _Static_assert(sizeof state_names / sizeof state_names[0] == TCP_NSTATES,
@@ -253,9 +248,8 @@ ink_arrow_lines(struct inkv *v, const struct seq_arrow *a, int owner)
     quad_line(ink_push(v, SEQ_INK_LINE, owner, "arrow"), a->x0, a->y0, a->x1,
               a->y1, 1.5);
     if (a->lost)
-        quad_rect(ink_push(v, SEQ_INK_LINE, owner, "cross"),
-                  a->x1 - SEQ_CROSS, a->y1 - SEQ_CROSS, 2 * SEQ_CROSS,
-                  2 * SEQ_CROSS);
+        quad_rect(ink_push(v, SEQ_INK_LINE, owner, "cross"), a->x1 - SEQ_CROSS,
+                  a->y1 - SEQ_CROSS, 2 * SEQ_CROSS, 2 * SEQ_CROSS);
     else
         quad_head(ink_push(v, SEQ_INK_LINE, owner, "arrowhead"), a->x0, a->y0,
                   a->x1, a->y1);
@@ -287,8 +281,8 @@ ink_static(struct inkv *v, const struct seq_diagram *g)
 
     for (p = 0; p < 2; p++) {
         const struct seq_rect *r = &g->header[p].box;
-        quad_rect(ink_push(v, SEQ_INK_BOX, -1, g->header[p].name.s), r->x,
-                  r->y, r->w, r->h);
+        quad_rect(ink_push(v, SEQ_INK_BOX, -1, g->header[p].name.s), r->x, r->y,
+                  r->w, r->h);
         quad_line(ink_push(v, SEQ_INK_LINE, -1, "lifeline"), g->life[p].x,
                   g->life[p].y0, g->life[p].x, g->life[p].y1, 1);
     }
@@ -296,8 +290,8 @@ ink_static(struct inkv *v, const struct seq_diagram *g)
     ink_text(v, &g->caption, -1);
     for (i = 0; i < g->nstates; i++) {
         const struct seq_rect *r = &g->states[i].box;
-        quad_rect(ink_push(v, SEQ_INK_BOX, -1, g->states[i].name.s), r->x,
-                  r->y, r->w, r->h);
+        quad_rect(ink_push(v, SEQ_INK_BOX, -1, g->states[i].name.s), r->x, r->y,
+                  r->w, r->h);
     }
     for (i = 0; i < g->narrows; i++)
         ink_arrow_lines(v, &g->arrows[i], (int)i);
@@ -308,10 +302,10 @@ ink_static(struct inkv *v, const struct seq_diagram *g)
     }
     for (i = 0; i < g->nnotes; i++) {
         const struct seq_rect *r = &g->notes[i].box;
-        quad_rect(ink_push(v, SEQ_INK_NOTE, -1,
-                           g->notes[i].nlines ? g->notes[i].lines[0].s
-                                              : "note"),
-                  r->x, r->y, r->w, r->h);
+        quad_rect(
+            ink_push(v, SEQ_INK_NOTE, -1,
+                     g->notes[i].nlines ? g->notes[i].lines[0].s : "note"),
+            r->x, r->y, r->w, r->h);
     }
 }
 
@@ -365,8 +359,7 @@ seq_count_overlaps(const struct seq_diagram *g, char *why, size_t size)
             if (!seq_quads_overlap(&q[i], &q[j], 0))
                 continue;
             if (bad++ == 0 && why != NULL)
-                snprintf(why, size, "'%s' overlaps '%s'", q[i].what,
-                         q[j].what);
+                snprintf(why, size, "'%s' overlaps '%s'", q[i].what, q[j].what);
         }
     }
     free(q);
@@ -386,7 +379,7 @@ struct lay {
     struct seq_diagram *g;
     double f; /* type scale */
     int nrows;
-    int *slots;    /* [row]: slots in the row, >= 1 */
+    int *slots;     /* [row]: slots in the row, >= 1 */
     int (*narr)[2]; /* [row][peer]: arrivals */
     int (*nsnd)[2]; /* [row][peer]: sends */
     double *rowy;   /* [row]: y of the row's first slot */
@@ -394,12 +387,46 @@ struct lay {
     struct inkv placed;
 };
 
+/*
+ * A copy of s with every byte that does not start or continue a valid
+ * UTF-8 sequence replaced by '?': cairo refuses invalid text and would
+ * keep the font in an error state.
+ */
+static char *
+valid_utf8(const char *s)
+{
+    char *out = xstrdup(s);
+    unsigned char *p = (unsigned char *)out;
+
+    while (*p != 0) {
+        int n = *p < 0x80             ? 0
+                : (*p & 0xe0) == 0xc0 ? 1
+                : (*p & 0xf0) == 0xe0 ? 2
+                : (*p & 0xf8) == 0xf0 ? 3
+                                      : -1;
+        int k;
+
+        if (n < 0 || (n == 1 && *p < 0xc2)) {
+            *p++ = '?';
+            continue;
+        }
+        for (k = 1; k <= n; k++)
+            if ((p[k] & 0xc0) != 0x80)
+                break;
+        if (k <= n) {
+            *p++ = '?';
+            continue;
+        }
+        p += n + 1;
+    }
+    return out;
+}
+
 static void
-set_text(struct lay *L, struct seq_text *t, enum seq_font font,
-         const char *s)
+set_text(struct lay *L, struct seq_text *t, enum seq_font font, const char *s)
 {
     free(t->s);
-    t->s = xstrdup(s);
+    t->s = valid_utf8(s);
     t->font = font;
     t->size = font_size[font] * L->f;
     t->angle = 0;
@@ -417,6 +444,9 @@ slot_y(const struct lay *L, int row, int slot)
 {
     return L->rowy[row] + slot * L->pitch * ROW_SUB;
 }
+
+/* Rows past this are not drawn: no figure has room for them. */
+#define MAX_ROWS 1000
 
 static int
 max_row(const struct trace *t)
@@ -439,14 +469,22 @@ max_row(const struct trace *t)
     for (i = t->n; i-- > 0;)
         if (t->ev[i].kind == TRACE_STATE && t->ev[i].step == n &&
             t->ev[i].to_state == TCP_TIME_WAIT)
-            return n + 1;
-    return n;
+            n++;
+    return n < MAX_ROWS ? n : MAX_ROWS;
 }
 
 static bool
 valid_peer(int p)
 {
     return p == 0 || p == 1;
+}
+
+/* Whether a segment has two peers and rows inside the chart. */
+static bool
+drawable(const struct lay *L, const struct trace_segment *s)
+{
+    return valid_peer(s->from) && valid_peer(s->to) && s->from != s->to &&
+           s->sent >= 0 && s->sent <= L->nrows && s->arrived <= L->nrows;
 }
 
 /* Counts the arrow ends at each row and peer; a row has as many slots as
@@ -460,8 +498,7 @@ count_slots(struct lay *L)
 
     for (i = 0; i < t->n; i++) {
         const struct trace_segment *s = &t->ev[i].seg;
-        if (t->ev[i].kind != TRACE_SEGMENT || !valid_peer(s->from) ||
-            !valid_peer(s->to) || s->sent < 0)
+        if (t->ev[i].kind != TRACE_SEGMENT || !drawable(L, s))
             continue;
         L->nsnd[s->sent][s->from]++;
         if (s->arrived >= 0)
@@ -583,7 +620,8 @@ layout_states(struct lay *L)
     }
     for (i = 0; i < t->n; i++) {
         const struct trace_event *e = &t->ev[i];
-        if (e->kind != TRACE_STATE || !valid_peer(e->peer) || e->step < 0)
+        if (e->kind != TRACE_STATE || !valid_peer(e->peer) || e->step < 0 ||
+            e->step > L->nrows)
             continue;
         for (k = 0; k < g->nstates; k++)
             if (g->states[k].peer == e->peer && g->states[k].row == e->step)
@@ -696,8 +734,7 @@ layout_arrows(struct lay *L)
         struct seq_arrow *a;
         int slot;
 
-        if (t->ev[i].kind != TRACE_SEGMENT || !valid_peer(s->from) ||
-            !valid_peer(s->to) || s->from == s->to || s->sent < 0)
+        if (t->ev[i].kind != TRACE_SEGMENT || !drawable(L, s))
             continue;
         a = &g->arrows[g->narrows++];
         a->id = s->id;
@@ -708,12 +745,13 @@ layout_arrows(struct lay *L)
         attach(L, s->from, s->sent, slot, false, s->to, &a->x0, &a->y0);
         if (s->arrived >= 0) {
             slot = ia[s->arrived][s->to]++;
-            attach(L, s->to, s->arrived, slot, true, s->from, &a->x1,
-                   &a->y1);
+            attach(L, s->to, s->arrived, slot, true, s->from, &a->x1, &a->y1);
         } else {
             /* Lost: it heads for where it would have arrived a row later
              * and stops with a cross part-way. */
             int row = s->dropped > s->sent ? s->dropped : s->sent + 1;
+            if (row > L->nrows)
+                row = L->nrows;
             double x = g->life[s->to].x, y = slot_y(L, row, 0);
             a->lost = true;
             a->x1 = a->x0 + (x - a->x0) * 0.6;
@@ -748,14 +786,12 @@ layout_brackets(struct lay *L)
         b->x = floor(b->x) + 0.5;
         b->tick = -side * 5 * L->f;
         b->y0 = s->box.y + s->box.h + 4 * L->f;
-        b->y1 = next != NULL ? next->box.y - 4 * L->f
-                             : g->life[s->peer].y1 - 6;
+        b->y1 = next != NULL ? next->box.y - 4 * L->f : g->life[s->peer].y1 - 6;
         set_text(L, &b->label, SEQ_FONT_NOTE, "2\xc2\xb7MSL");
         /* Set vertically, reading upwards, outside the stroke. */
         b->label.angle = -M_PI / 2;
         b->label.x = b->x + side * 4 * L->f +
-                     (side < 0 ? -b->label.ext.descent
-                               : b->label.ext.ascent);
+                     (side < 0 ? -b->label.ext.descent : b->label.ext.ascent);
         b->label.y = (b->y0 + b->y1) / 2 + b->label.ext.width / 2;
     }
 }
@@ -798,12 +834,12 @@ place_label(struct lay *L, struct seq_arrow *a, double c)
         a->cx = sx + ux * a->r + nx * mid;
         a->cy = sy + uy * a->r + ny * mid;
         a->number.angle = ang;
-        a->number.x = a->cx - ux * a->number.ext.width / 2 +
-                      nx * -(a->number.ext.ascent - a->number.ext.descent) /
-                          2 * 0.9;
-        a->number.y = a->cy - uy * a->number.ext.width / 2 +
-                      ny * -(a->number.ext.ascent - a->number.ext.descent) /
-                          2 * 0.9;
+        a->number.x =
+            a->cx - ux * a->number.ext.width / 2 +
+            nx * -(a->number.ext.ascent - a->number.ext.descent) / 2 * 0.9;
+        a->number.y =
+            a->cy - uy * a->number.ext.width / 2 +
+            ny * -(a->number.ext.ascent - a->number.ext.descent) / 2 * 0.9;
     }
 }
 
@@ -971,14 +1007,15 @@ layout_notes(struct lay *L)
         for (k = 0; k < n->nlines; k++)
             w = fmax(w, n->lines[k].ext.width);
         n->box.w = w + 2 * pad;
-        h = n->box.h = lh * (double)n->nlines + 2 * pad - (lh -
-                       text_height(&n->lines[0]));
+        h = n->box.h =
+            lh * (double)n->nlines + 2 * pad - (lh - text_height(&n->lines[0]));
         y = slot_y(L, e->step, 0);
         n->box.y = floor(y - h / 2) + 0.5;
         for (m = 0; m < sizeof shift / sizeof shift[0]; m++) {
             struct seq_quad q;
             n->box.x = floor((g->life[0].x + g->life[1].x) / 2 +
-                             shift[m] * span - n->box.w / 2) + 0.5;
+                             shift[m] * span - n->box.w / 2) +
+                       0.5;
             memset(&q, 0, sizeof q);
             q.kind = SEQ_INK_NOTE;
             quad_rect(&q, n->box.x, n->box.y, n->box.w, n->box.h);
@@ -988,14 +1025,14 @@ layout_notes(struct lay *L)
             }
         }
         if (!ok) {
-            n->box.x = floor((g->life[0].x + g->life[1].x) / 2 -
-                             n->box.w / 2) + 0.5;
+            n->box.x =
+                floor((g->life[0].x + g->life[1].x) / 2 - n->box.w / 2) + 0.5;
             g->overlaps++;
         }
         for (k = 0; k < n->nlines; k++) {
             n->lines[k].x = n->box.x + pad;
-            n->lines[k].y = n->box.y + pad + n->lines[k].ext.ascent +
-                            lh * (double)k;
+            n->lines[k].y =
+                n->box.y + pad + n->lines[k].ext.ascent + lh * (double)k;
         }
         {
             struct seq_quad q;
@@ -1083,8 +1120,8 @@ layout_at(const struct trace *t, const struct seq_text_ops *ops, double f)
         }
     }
     for (i = 0; i < t->n; i++)
-        if (t->ev[i].kind == TRACE_STATE && t->ev[i].to_state == TCP_TIME_WAIT &&
-            valid_peer(t->ev[i].peer))
+        if (t->ev[i].kind == TRACE_STATE &&
+            t->ev[i].to_state == TCP_TIME_WAIT && valid_peer(t->ev[i].peer))
             bracket[t->ev[i].peer] = true;
     for (r = 0; r < 2; r++) {
         g->life[r].y0 = g->header[r].box.y + head_h;

@@ -42,8 +42,8 @@ struct seq_extent {
  * and descent are the font's, not the string's, so that boxes holding
  * different words come out the same height. */
 struct seq_text_ops {
-    void (*measure)(void *ctx, enum seq_font font, double size,
-                    const char *s, struct seq_extent *out);
+    void (*measure)(void *ctx, enum seq_font font, double size, const char *s,
+                    struct seq_extent *out);
     void *ctx;
 };
 
@@ -71,16 +71,16 @@ struct seq_lifeline {
 };
 
 struct seq_arrow {
-    unsigned id;        /* segment number */
-    double x0, y0;      /* tail: the sender, at its send row */
-    double x1, y1;      /* head: the receiver at its arrival row, or the
-                           point where a lost segment ends in a cross */
-    bool lost;          /* ends in a cross instead of a head */
+    unsigned id;   /* segment number */
+    double x0, y0; /* tail: the sender, at its send row */
+    double x1, y1; /* head: the receiver at its arrival row, or the
+                      point where a lost segment ends in a cross */
+    bool lost;     /* ends in a cross instead of a head */
     bool retransmit;
-    bool ignored;       /* arrived, then discarded by the receiver */
+    bool ignored; /* arrived, then discarded by the receiver */
     struct seq_text label;
-    bool numbered;      /* draw the circled number */
-    double cx, cy, r;   /* the number's circle */
+    bool numbered;    /* draw the circled number */
+    double cx, cy, r; /* the number's circle */
     struct seq_text number;
 };
 
@@ -133,7 +133,7 @@ struct seq_diagram {
 #define SEQ_HEAD_LEN  9.0
 #define SEQ_HEAD_HALF 3.5
 /* Half the size of the cross that ends a lost segment. */
-#define SEQ_CROSS     5.0
+#define SEQ_CROSS 5.0
 
 struct seq_diagram *seq_layout(const struct trace *t,
                                const struct seq_text_ops *ops);
@@ -149,16 +149,16 @@ void seq_segment_label(const struct trace_segment *s, char *out, size_t size);
  * quads; caller frees with free().
  */
 enum seq_ink_kind {
-    SEQ_INK_TEXT,  /* a free-standing text: label, title, 2*MSL... */
-    SEQ_INK_BOX,   /* a header or state box with its text inside */
-    SEQ_INK_NOTE,  /* a note box: nothing may touch it */
-    SEQ_INK_CIRCLE,/* a segment number */
-    SEQ_INK_LINE,  /* an arrow, lifeline or bracket stroke */
+    SEQ_INK_TEXT,   /* a free-standing text: label, title, 2*MSL... */
+    SEQ_INK_BOX,    /* a header or state box with its text inside */
+    SEQ_INK_NOTE,   /* a note box: nothing may touch it */
+    SEQ_INK_CIRCLE, /* a segment number */
+    SEQ_INK_LINE,   /* an arrow, lifeline or bracket stroke */
 };
 
 struct seq_quad {
     enum seq_ink_kind kind;
-    int owner;     /* arrow index for an arrow's label/number/line, else -1 */
+    int owner; /* arrow index for an arrow's label/number/line, else -1 */
     double x[4], y[4];
     const char *what; /* the text, or a short name; borrowed from g */
 };

@@ -107,9 +107,9 @@ enum { C = 0, S = 1 };
 static struct trace *
 tr_three_way(void)
 {
-    struct trace *t = tr_new("tcp-establishment-3-packets",
-                             "Three-way handshake", 600, 400, TCP_CLOSED,
-                             TCP_CLOSED);
+    struct trace *t =
+        tr_new("tcp-establishment-3-packets", "Three-way handshake", 600, 400,
+               TCP_CLOSED, TCP_CLOSED);
     tr_state(t, 1, S, TCP_LISTEN);
     tr_state(t, 2, C, TCP_SYN_SENT);
     tr_seg(t, C, TRACE_SYN, 1000, 0, 2, 3);
@@ -126,9 +126,9 @@ tr_three_way(void)
 static struct trace *
 tr_four_way(void)
 {
-    struct trace *t = tr_new("tcp-establishment-4-packets",
-                             "Opening with four segments", 600, 400,
-                             TCP_CLOSED, TCP_CLOSED);
+    struct trace *t =
+        tr_new("tcp-establishment-4-packets", "Opening with four segments", 600,
+               400, TCP_CLOSED, TCP_CLOSED);
     t->variant = xstrdup("split-syn-ack");
     t->variant_peer = S;
     tr_state(t, 1, S, TCP_LISTEN);
@@ -167,8 +167,8 @@ tr_termination(void)
 static struct trace *
 tr_lost_syn(void)
 {
-    struct trace *t = tr_new("lost-syn", "A lost SYN is sent again", 600,
-                             400, TCP_CLOSED, TCP_LISTEN);
+    struct trace *t = tr_new("lost-syn", "A lost SYN is sent again", 600, 400,
+                             TCP_CLOSED, TCP_LISTEN);
     struct trace_segment *s;
 
     tr_state(t, 1, C, TCP_SYN_SENT);
@@ -230,8 +230,8 @@ static bool
 decode(const void *data, size_t len, struct image *im)
 {
     struct reader r = {data, len};
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL,
-                                             NULL, NULL);
+    png_structp png =
+        png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png_create_info_struct(png);
     /* volatile: read again after png_error() longjmps back */
     png_bytep *volatile rows = NULL;
@@ -308,8 +308,8 @@ regen(void)
 static void
 write_diff(const char *name, const struct image *got, const struct image *want)
 {
-    const char *dir = getenv("BLOG_DIFF_DIR") ? getenv("BLOG_DIFF_DIR")
-                                              : "/tmp";
+    const char *dir =
+        getenv("BLOG_DIFF_DIR") ? getenv("BLOG_DIFF_DIR") : "/tmp";
     char path[512];
     FILE *f;
     png_structp png;
@@ -396,8 +396,10 @@ check_golden(const char *name, const struct buf *png, const struct buf *svg)
                 over++;
         }
         if (over > PIXEL_OUTLIERS) {
-            fprintf(stderr, "%s: %zu pixels differ by more than %d "
-                    "(worst %d)\n", name, over, PIXEL_TOLERANCE, worst);
+            fprintf(stderr,
+                    "%s: %zu pixels differ by more than %d "
+                    "(worst %d)\n",
+                    name, over, PIXEL_TOLERANCE, worst);
             write_diff(name, &a, &b);
             bad++;
         }
@@ -414,8 +416,8 @@ out:
 }
 
 static struct trace *(*const hand[])(void) = {
-    tr_three_way, tr_four_way, tr_termination, tr_lost_syn,
-    tr_simultaneous_close,
+    tr_three_way, tr_four_way,           tr_termination,
+    tr_lost_syn,  tr_simultaneous_close,
 };
 
 START_TEST(hand_built_traces_match_golden_images)
@@ -514,8 +516,7 @@ END_TEST
 
 START_TEST(png_pixels_are_size_times_scale)
 {
-    struct trace *(*make[])(void) = {tr_three_way, tr_four_way,
-                                     tr_termination};
+    struct trace *(*make[])(void) = {tr_three_way, tr_four_way, tr_termination};
     static const unsigned want[][2] = {{1200, 800}, {1200, 800}, {1600, 1200}};
     size_t i;
 
@@ -707,8 +708,7 @@ now_ms(void)
  */
 START_TEST(print_render_figures_when_asked)
 {
-    struct trace *(*make[])(void) = {tr_four_way, tr_three_way,
-                                     tr_termination};
+    struct trace *(*make[])(void) = {tr_four_way, tr_three_way, tr_termination};
     const int n = 40;
     size_t i;
     int k;

@@ -91,9 +91,9 @@ enum { C = 0, S = 1 };
 static struct trace *
 tr_three_way(void)
 {
-    struct trace *t = tr_new("tcp-establishment-3-packets",
-                             "Three-way handshake", 600, 400, TCP_CLOSED,
-                             TCP_CLOSED);
+    struct trace *t =
+        tr_new("tcp-establishment-3-packets", "Three-way handshake", 600, 400,
+               TCP_CLOSED, TCP_CLOSED);
     tr_state(t, 1, S, TCP_LISTEN);
     tr_state(t, 2, C, TCP_SYN_SENT);
     tr_seg(t, C, TRACE_SYN, 1000, 0, 2, 3);
@@ -110,9 +110,9 @@ tr_three_way(void)
 static struct trace *
 tr_four_way(void)
 {
-    struct trace *t = tr_new("tcp-establishment-4-packets",
-                             "Opening with four segments", 600, 400,
-                             TCP_CLOSED, TCP_CLOSED);
+    struct trace *t =
+        tr_new("tcp-establishment-4-packets", "Opening with four segments", 600,
+               400, TCP_CLOSED, TCP_CLOSED);
     t->variant = xstrdup("split-syn-ack");
     t->variant_peer = S;
     tr_state(t, 1, S, TCP_LISTEN);
@@ -151,8 +151,8 @@ tr_termination(void)
 static struct trace *
 tr_lost_syn(void)
 {
-    struct trace *t = tr_new("lost-syn", "A lost SYN is sent again", 600,
-                             400, TCP_CLOSED, TCP_LISTEN);
+    struct trace *t = tr_new("lost-syn", "A lost SYN is sent again", 600, 400,
+                             TCP_CLOSED, TCP_LISTEN);
     struct trace_segment *s;
 
     tr_state(t, 1, C, TCP_SYN_SENT);
@@ -301,9 +301,8 @@ END_TEST
 
 START_TEST(article_diagrams_fit_without_overlap)
 {
-    struct trace *(*make[])(void) = {tr_three_way, tr_four_way,
-                                     tr_termination, tr_lost_syn,
-                                     tr_simultaneous_close};
+    struct trace *(*make[])(void) = {tr_three_way, tr_four_way, tr_termination,
+                                     tr_lost_syn, tr_simultaneous_close};
     size_t i;
 
     for (i = 0; i < sizeof make / sizeof make[0]; i++) {
@@ -313,7 +312,8 @@ START_TEST(article_diagrams_fit_without_overlap)
         ck_assert_int_eq(g->overlaps, 0);
         ck_assert_int_eq(seq_count_overlaps(g, NULL, 0), 0);
         /* the nominal type fits the article's three diagrams */
-        ck_assert_msg(i >= 3 || g->scale_used == 1.0, "%s: type scaled to %g", t->name, g->scale_used);
+        ck_assert_msg(i >= 3 || g->scale_used == 1.0, "%s: type scaled to %g",
+                      t->name, g->scale_used);
         ck_assert(g->width == t->width && g->height == t->height);
         seq_free(g);
         trace_free(t);
@@ -338,10 +338,9 @@ START_TEST(arrows_run_from_send_row_to_arrival_row)
                 s = &t->ev[k].seg;
         ck_assert_ptr_nonnull(s);
         /* the ends sit on the state boxes of the send and arrival rows */
-        ck_assert(within_box(find_state(g, s->from, s->sent),
-                             g->arrows[i].y0));
-        ck_assert(within_box(find_state(g, s->to, s->arrived),
-                             g->arrows[i].y1));
+        ck_assert(within_box(find_state(g, s->from, s->sent), g->arrows[i].y0));
+        ck_assert(
+            within_box(find_state(g, s->to, s->arrived), g->arrows[i].y1));
         ck_assert(g->arrows[i].y1 > g->arrows[i].y0 + 20);
         ck_assert(fabs(g->arrows[i].x0 - g->life[s->from].x) <
                   fabs(g->arrows[i].x0 - g->life[s->to].x));
@@ -503,8 +502,8 @@ START_TEST(state_boxes_fit_their_names)
     ck_assert_uint_eq(g->nstates, 7); /* 2 initial + 5 changes */
     for (i = 0; i < g->nstates; i++) {
         const struct seq_state *s = &g->states[i];
-        ck_assert(s->name.x > s->box.x && s->name.x + s->name.ext.width <
-                                               s->box.x + s->box.w);
+        ck_assert(s->name.x > s->box.x &&
+                  s->name.x + s->name.ext.width < s->box.x + s->box.w);
         ck_assert(s->box.w < s->name.ext.width + 20);
         ck_assert(fabs(s->box.x + s->box.w / 2 - g->life[s->peer].x) < 1);
     }
@@ -559,6 +558,36 @@ START_TEST(too_small_a_canvas_shrinks_type_then_reports_overlaps)
     ck_assert_int_gt(g->overlaps, 0);
     ck_assert_int_gt(seq_count_overlaps(g, why, sizeof why), 0);
     ck_assert(strstr(why, "overlaps") != NULL || strstr(why, "canvas"));
+    seq_free(g);
+    trace_free(t);
+    draw_fini();
+}
+END_TEST
+
+START_TEST(odd_traces_still_lay_out)
+{
+    struct trace *t = tr_new("odd", "bad \xff UTF-8 \xe2\x82", 600, 400,
+                             TCP_CLOSED, TCP_CLOSED);
+    struct seq_diagram *g;
+    struct trace_segment *s;
+
+    /* nothing happens at all */
+    g = lay(t);
+    ck_assert_uint_eq(g->narrows, 0);
+    ck_assert_uint_eq(g->nstates, 2);
+    ck_assert_str_eq(g->title.s, "bad ? UTF-8 ??");
+    seq_free(g);
+    /* rows far beyond any figure, a peer out of range, a note on a
+     * negative row: skipped, not drawn out of bounds */
+    s = tr_seg(t, C, TRACE_SYN, 1, 0, 1, 2000000);
+    s = tr_seg(t, C, TRACE_SYN, 1, 0, 1, 2);
+    s->to = 7;
+    tr_note(t, -3, "nowhere");
+    tr_state(t, 2, C, TCP_SYN_SENT);
+    g = lay(t);
+    ck_assert_uint_eq(g->narrows, 0);
+    ck_assert_uint_eq(g->nnotes, 0);
+    ck_assert_uint_eq(g->nstates, 3);
     seq_free(g);
     trace_free(t);
     draw_fini();
@@ -620,6 +649,7 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(state_boxes_fit_their_names),
     TCHECK_CASE(title_and_variant_caption),
     TCHECK_CASE(too_small_a_canvas_shrinks_type_then_reports_overlaps),
+    TCHECK_CASE(odd_traces_still_lay_out),
     TCHECK_CASE(every_scenario_lays_out_without_overlap),
 };
 TCHECK_MAIN("seq", cases)
