@@ -33,33 +33,30 @@ has_ext(const char *path, const char *ext)
     return n > m && strcmp(path + n - m, ext) == 0;
 }
 
-/* Lays out and encodes t into out as PNG (svg false) or SVG. */
-static bool
-render_to(const struct trace *t, bool svg, double scale, struct buf *out,
-          const char *path, struct diag *d)
+/* Lays t out, warning at path when it does not fit; NULL if the fonts
+ * are missing. */
+static struct seq_diagram *
+layout(const struct trace *t, const char *path, struct diag *d)
 {
     struct seq_diagram *g;
     char why[200];
-    bool ok;
 
     if (!draw_init(d))
-        return false;
+        return NULL;
     g = seq_layout(t, draw_text_ops());
     if (g->overlaps > 0 && seq_count_overlaps(g, why, sizeof why) > 0)
         diag_warning(d, path, 0, 0,
                      "the diagram does not fit in %dx%d px: %s; make its "
                      "'size' larger or shorten its notes",
                      (int)g->width, (int)g->height, why);
-    ok = svg ? draw_svg(g, out, path, d)
-             : draw_png(g, scale, DRAW_PNG_LIBPNG, out, path, d);
-    seq_free(g);
-    return ok;
+    return g;
 }
 
 bool
 diagram_render(const struct trace *t, const char *path, double scale,
                struct diag *d)
 {
+    struct seq_diagram *g;
     struct buf out;
     bool svg, ok = false;
 
@@ -77,10 +74,14 @@ diagram_render(const struct trace *t, const char *path, double scale,
                    scale);
         return false;
     }
+    if ((g = layout(t, path, d)) == NULL)
+        return false;
     buf_init(&out);
-    if (render_to(t, svg, scale, &out, path, d))
+    if (svg ? draw_svg(g, &out, path, d)
+            : draw_png(g, scale, DRAW_PNG_LIBPNG, &out, path, d))
         ok = fs_write(path, buf_str(&out), out.len, d);
     buf_fini(&out);
+    seq_free(g);
     return ok;
 }
 
@@ -111,6 +112,7 @@ diagram_build(const char *scn_path, const char *png_path, const char *svg_path,
 {
     char *text = NULL, *cpng = NULL, *csvg = NULL, key[33], name[48];
     struct trace *t = NULL;
+    struct seq_diagram *g = NULL;
     struct buf png, svg;
     struct diag quiet;
     size_t len;
@@ -134,8 +136,9 @@ diagram_build(const char *scn_path, const char *png_path, const char *svg_path,
     }
     if ((t = scn_run(text, len, scn_path, false, d)) == NULL)
         goto out;
-    if (!render_to(t, false, 2, &png, png_path, d) ||
-        !render_to(t, true, 1, &svg, svg_path, d))
+    if ((g = layout(t, scn_path, d)) == NULL ||
+        !draw_png(g, 2, DRAW_PNG_LIBPNG, &png, png_path, d) ||
+        !draw_svg(g, &svg, svg_path, d))
         goto out;
     if (!fs_write(png_path, buf_str(&png), png.len, d) ||
         !fs_write(svg_path, buf_str(&svg), svg.len, d))
@@ -149,6 +152,7 @@ diagram_build(const char *scn_path, const char *png_path, const char *svg_path,
         diag_fini(&quiet);
     }
 out:
+    seq_free(g);
     trace_free(t);
     buf_fini(&png);
     buf_fini(&svg);
