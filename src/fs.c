@@ -237,7 +237,7 @@ fs_join(const char *a, const char *b)
         la--;
     while (*b == '/')
         b++;
-    if (la == 0)
+    if (la == 0 || (la == 1 && a[0] == '.'))
         return xstrdup(b);
     return xasprintf("%.*s/%s", (int)la, a, b);
 }

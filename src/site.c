@@ -1,9 +1,1597 @@
-/* site: placeholder. */
+/*
+ * site: the whole build.
+ *
+ *     site.yaml, content/ -> posts and pages (fm, post, md) -> site model
+ *     (order, permalinks, tags, categories, archives) -> Mustache templates
+ *     (tmpl) -> files in a sibling temporary folder -> link check -> the
+ *     folder swapped in for the old output in one rename.
+ *
+ * Every content error is reported and the build goes on reading, so that
+ * one run lists them all; nothing is published unless there were none.
+ */
 #include "site.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diagram.h"
+#include "fm.h"
+#include "fs.h"
+#include "md.h"
+#include "post.h"
+#include "scn.h"
+#include "tmpl.h"
+#include "val.h"
+#include "xmem.h"
+#include "yval.h"
+
+#define SITE_MAX_PER_PAGE 1000
+#define FEED_ENTRIES 20
+
+/* ---- a set of strings (output paths), by hash ------------------------- */
+
+struct strset {
+    char **slot;
+    const void **data;
+    size_t n, cap;
+};
+
+static uint64_t
+hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+    return h;
+}
+
+static size_t
+set_find(const struct strset *s, const char *key)
+{
+    size_t i = (size_t)hash_str(key) & (s->cap - 1);
+
+    while (s->slot[i] != NULL && strcmp(s->slot[i], key) != 0)
+        i = (i + 1) & (s->cap - 1);
+    return i;
+}
+
+static const void *
+set_get(const struct strset *s, const char *key)
+{
+    if (s->cap == 0)
+        return NULL;
+    size_t i = set_find(s, key);
+    return s->slot[i] != NULL ? s->data[i] : NULL;
+}
+
+static bool
+set_has(const struct strset *s, const char *key)
+{
+    return s->cap > 0 && s->slot[set_find(s, key)] != NULL;
+}
+
+/* Adds key (copied) with data; returns the old data if key was there. */
+static const void *
+set_put(struct strset *s, const char *key, const void *data)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        struct strset t = {0};
+        t.cap = s->cap ? s->cap * 2 : 64;
+        t.slot = xcalloc(t.cap, sizeof *t.slot);
+        t.data = xcalloc(t.cap, sizeof *t.data);
+        for (size_t i = 0; i < s->cap; i++) {
+            if (s->slot[i] != NULL) {
+                size_t j = set_find(&t, s->slot[i]);
+                t.slot[j] = s->slot[i];
+                t.data[j] = s->data[i];
+                t.n++;
+            }
+        }
+        free(s->slot);
+        free(s->data);
+        *s = t;
+    }
+    size_t i = set_find(s, key);
+    if (s->slot[i] != NULL)
+        return s->data[i] != NULL ? s->data[i] : "";
+    s->slot[i] = xstrdup(key);
+    s->data[i] = data;
+    s->n++;
+    return NULL;
+}
+
+static void
+set_fini(struct strset *s)
+{
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->slot[i]);
+    free(s->slot);
+    free(s->data);
+    memset(s, 0, sizeof *s);
+}
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ---- the model -------------------------------------------------------- */
+
+struct term;
+
+struct post {
+    char *src;          /* content/posts/x.md, for messages */
+    char *stem;         /* file name without .md (or folder for index.md) */
+    char *title;
+    struct post_date date, updated;
+    bool has_date, has_updated;
+    bool is_page;
+    char *layout;
+    char *url;          /* path under the root: "2019/07/14/x/" */
+    char *description;
+    struct val *tags, *cats; /* lists of VAL_STR */
+    struct val *fm;     /* the whole front matter */
+    struct md_result md;
+    struct val *summary; /* template data for lists, built once */
+};
+
+struct term {
+    char *name, *slug;
+    size_t *posts; /* indexes into site.posts (already in order) */
+    size_t n, cap;
+};
+
+struct taxonomy {
+    const char *key;   /* "tags" */
+    const char *dir;   /* url folder: "tags" */
+    struct term **terms;
+    size_t n;
+    struct strset by_slug;
+};
+
+struct site {
+    const struct site_opts *o;
+    struct diag *d;
+    char *config_path;
+    struct val *config;
+    const char *title;
+    char *base_url;   /* "https://example.org/blog/" (always ends in /) */
+    char *origin;     /* "https://example.org" */
+    char *root;       /* "/blog/" */
+    const char *permalink;
+    long per_page;
+    int link_mode;    /* SITE_LINKS_ERROR or SITE_LINKS_WARN */
+    struct tmpl_set *tmpl;
+    struct post **posts;
+    size_t nposts;
+    struct post **pages;
+    size_t npages;
+    struct taxonomy tax[2];
+    struct val *site_val;  /* `site` in every template */
+    struct strset outputs; /* every file written, relative to the output */
+    struct strset urls;    /* page url -> its post (clash check) */
+    char **html_pages;     /* every HTML page's url, for the sitemap */
+    size_t nhtml, caphtml;
+    char *tmp;             /* the folder being written */
+};
+
+static const char *const month_names[] = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+
+/* ---- output ----------------------------------------------------------- */
+
+/* Records rel (a path under the output) and writes it, unless checking. */
+static bool
+emit(struct site *s, const char *rel, const char *data, size_t len)
+{
+    const void *old = set_put(&s->outputs, rel, NULL);
+
+    if (old != NULL) {
+        diag_error(s->d, rel, 0, 0,
+                   "two outputs would be written to this path; change a "
+                   "permalink");
+        return false;
+    }
+    if (s->o->dry_run)
+        return true;
+    char *path = fs_join(s->tmp, rel);
+    char *slash = strrchr(path, '/');
+    bool ok = false;
+    *slash = '\0';
+    if (fs_is_dir(path) || fs_mkdirs(path, s->d)) {
+        *slash = '/';
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            ok = true;
+            while (len > 0) {
+                ssize_t n = write(fd, data, len);
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n <= 0) {
+                    ok = false;
+                    break;
+                }
+                data += n;
+                len -= (size_t)n;
+            }
+            if (close(fd) != 0)
+                ok = false;
+        }
+        if (!ok)
+            diag_error(s->d, path, 0, 0, "cannot write: %s", strerror(errno));
+    }
+    free(path);
+    return ok;
+}
+
+static void
+note_html(struct site *s, const char *url)
+{
+    if (s->nhtml == s->caphtml) {
+        s->caphtml = s->caphtml ? s->caphtml * 2 : 256;
+        s->html_pages = xreallocarray(s->html_pages, s->caphtml,
+                                      sizeof *s->html_pages);
+    }
+    s->html_pages[s->nhtml++] = xstrdup(url);
+}
+
+/* ---- site.yaml -------------------------------------------------------- */
+
+static const char *
+conf_str(struct site *s, const char *key, const char *def, bool required)
+{
+    const struct val *v = val_get(s->config, key);
+
+    if (v == NULL || v->kind == VAL_NULL) {
+        if (required)
+            diag_error(s->d, s->config_path, 1, 1,
+                       "'%s' is missing; add a line '%s: ...'", key, key);
+        return def;
+    }
+    if (!val_is_scalar(v)) {
+        diag_error(s->d, s->config_path, v->line, v->col,
+                   "'%s' must be a single value, not a %s", key,
+                   v->kind == VAL_LIST ? "list" : "map");
+        return def;
+    }
+    return v->s;
+}
+
+static bool
+load_config(struct site *s)
+{
+    size_t len;
+    char *text;
+    const char *v;
+
+    s->config_path = fs_join(s->o->site_dir, "site.yaml");
+    if (!fs_exists(s->config_path)) {
+        diag_error(s->d, s->config_path, 0, 0,
+                   "no site.yaml; create one with at least 'title:' and "
+                   "'base_url:'");
+        return false;
+    }
+    if ((text = fs_read(s->config_path, 1 << 20, &len, s->d)) == NULL)
+        return false;
+    if (fm_check_text(text, len, s->config_path, s->d))
+        s->config = yval_parse(text, len, s->config_path, 0, s->d);
+    free(text);
+    if (s->config == NULL)
+        return false;
+    if (s->config->kind != VAL_MAP) {
+        diag_error(s->d, s->config_path, s->config->line, s->config->col,
+                   "site.yaml must be keys and values (title: ...)");
+        return false;
+    }
+    s->title = conf_str(s, "title", "", true);
+    v = conf_str(s, "base_url", NULL, true);
+    if (v != NULL) {
+        const char *host = NULL;
+        if (strncmp(v, "https://", 8) == 0)
+            host = v + 8;
+        else if (strncmp(v, "http://", 7) == 0)
+            host = v + 7;
+        const struct val *bv = val_get(s->config, "base_url");
+        if (host == NULL || *host == '\0' || *host == '/' ||
+            strpbrk(v, " \t\"<>'?#") != NULL) {
+            diag_error(s->d, s->config_path, bv->line, bv->col,
+                       "base_url '%s' is not a web address; write it like "
+                       "https://example.org/ or https://example.org/blog/",
+                       v);
+        } else {
+            const char *path = strchr(host, '/');
+            if (path == NULL) {
+                s->origin = xstrdup(v);
+                s->root = xstrdup("/");
+            } else {
+                s->origin = xstrndup(v, (size_t)(path - v));
+                size_t n = strlen(path);
+                s->root = path[n - 1] == '/' ? xstrdup(path)
+                                             : xasprintf("%s/", path);
+            }
+            s->base_url = xasprintf("%s%s", s->origin, s->root);
+        }
+    }
+    s->permalink = conf_str(s, "permalink", ":year/:month/:day/:title/", false);
+    const struct val *pp = val_get(s->config, "per_page");
+    s->per_page = 10;
+    if (pp != NULL) {
+        if (pp->kind != VAL_NUM || pp->num != (long)pp->num || pp->num < 1 ||
+            pp->num > SITE_MAX_PER_PAGE)
+            diag_error(s->d, s->config_path, pp->line, pp->col,
+                       "per_page must be a whole number from 1 to %d, not "
+                       "'%s'",
+                       SITE_MAX_PER_PAGE, val_text(pp));
+        else
+            s->per_page = (long)pp->num;
+    }
+    const char *tz = conf_str(s, "timezone", "UTC", false);
+    if (!post_set_zone(tz)) {
+        const struct val *tv = val_get(s->config, "timezone");
+        diag_error(s->d, s->config_path, tv->line, tv->col,
+                   "unknown timezone '%s'; use a name like UTC or "
+                   "Europe/Paris",
+                   tz);
+    }
+    conf_str(s, "language", "en", false);
+    conf_str(s, "author", "", false);
+    conf_str(s, "description", "", false);
+    s->link_mode = SITE_LINKS_ERROR;
+    const char *lc = conf_str(s, "link_check", "error", false);
+    if (strcmp(lc, "warn") == 0) {
+        s->link_mode = SITE_LINKS_WARN;
+    } else if (strcmp(lc, "error") != 0) {
+        const struct val *lv = val_get(s->config, "link_check");
+        diag_error(s->d, s->config_path, lv->line, lv->col,
+                   "link_check must be 'error' or 'warn', not '%s'", lc);
+    }
+    if (s->o->link_check != SITE_LINKS_DEFAULT)
+        s->link_mode = s->o->link_check;
+    return diag_errors(s->d) == 0;
+}
+
+/* ---- templates -------------------------------------------------------- */
+
+static const char *const required_templates[] = {
+    "layout", "post", "page", "index", "tag", "tags", "archive", "404"};
+
+static bool
+load_templates(struct site *s)
+{
+    char *dir = fs_join(s->o->site_dir, "templates");
+    char **names = fs_list(dir);
+    bool ok = true;
+
+    s->tmpl = tmpl_set_new();
+    tmpl_set_strict(s->tmpl, true);
+    if (names == NULL) {
+        diag_error(s->d, dir, 0, 0, "cannot read the templates folder: %s",
+                   strerror(errno));
+        free(dir);
+        return false;
+    }
+    for (char **p = names; *p != NULL; p++) {
+        size_t n = strlen(*p);
+        if (n < 6 || strcmp(*p + n - 5, ".html") != 0)
+            continue;
+        char *path = fs_join(dir, *p), *name = xstrndup(*p, n - 5), *text;
+        size_t len;
+        if ((text = fs_read(path, FS_MAX_FILE, &len, s->d)) == NULL ||
+            !fm_check_text(text, len, path, s->d) ||
+            !tmpl_set_add(s->tmpl, name, text, len, path, s->d))
+            ok = false;
+        free(text);
+        free(name);
+        free(path);
+    }
+    fs_list_free(names);
+    for (size_t i = 0; i < sizeof required_templates / sizeof *required_templates;
+         i++) {
+        if (!tmpl_set_has(s->tmpl, required_templates[i])) {
+            diag_error(s->d, dir, 0, 0,
+                       "no template '%s'; create templates/%s.html",
+                       required_templates[i], required_templates[i]);
+            ok = false;
+        }
+    }
+    free(dir);
+    return ok;
+}
+
+/* ---- reading posts ---------------------------------------------------- */
+
+static void
+post_free(struct post *p)
+{
+    if (p == NULL)
+        return;
+    free(p->src);
+    free(p->stem);
+    free(p->title);
+    free(p->layout);
+    free(p->url);
+    free(p->description);
+    val_free(p->tags);
+    val_free(p->cats);
+    val_free(p->fm);
+    val_free(p->summary);
+    md_result_fini(&p->md);
+    free(p);
+}
+
+static const char *const known_keys[] = {
+    "title", "date", "updated", "tags", "categories", "description",
+    "permalink", "draft", "published", "layout", "excerpt", "lang",
+    "comments", "author", "slug", "keywords", "toc", "sticky", "cover"};
+
+/* Levenshtein distance, for "did you mean". */
+static size_t
+distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64], i, j;
+
+    if (lb >= 63 || la >= 63)
+        return 99;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t sub = prev + (a[i - 1] != b[j - 1]);
+            size_t del = row[j] + 1, ins = row[j - 1] + 1;
+            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+static void
+warn_unknown_keys(struct site *s, const struct post *p)
+{
+    for (size_t i = 0; i < p->fm->n; i++) {
+        const char *k = p->fm->keys[i];
+        const char *best = NULL;
+        bool known = false;
+        for (size_t j = 0; j < sizeof known_keys / sizeof *known_keys; j++) {
+            if (strcmp(k, known_keys[j]) == 0)
+                known = true;
+            else if (distance(k, known_keys[j]) <= 2 && strlen(k) > 3)
+                best = known_keys[j];
+        }
+        if (!known && best != NULL)
+            diag_warning(s->d, p->src, p->fm->items[i]->line,
+                         p->fm->items[i]->col,
+                         "unknown front matter key '%s'; did you mean '%s'?",
+                         k, best);
+    }
+}
+
+static const char *
+fm_string(struct site *s, struct post *p, const char *key)
+{
+    const struct val *v = val_get(p->fm, key);
+
+    if (v == NULL || v->kind == VAL_NULL)
+        return NULL;
+    if (!val_is_scalar(v)) {
+        diag_error(s->d, p->src, v->line, v->col,
+                   "'%s' must be text, not a %s; quote it if needed", key,
+                   v->kind == VAL_LIST ? "list" : "map");
+        return NULL;
+    }
+    return v->s;
+}
+
+static bool
+fm_date(struct site *s, struct post *p, const char *key,
+        struct post_date *out)
+{
+    const struct val *v = val_get(p->fm, key);
+    char err[256];
+
+    if (v == NULL || v->kind == VAL_NULL)
+        return false;
+    if (!val_is_scalar(v) || v->kind == VAL_BOOL) {
+        diag_error(s->d, p->src, v->line, v->col,
+                   "'%s' must be a date like 2019-07-14 16:34:58", key);
+        return false;
+    }
+    if (!post_parse_date(v->s, out, err, sizeof err)) {
+        diag_error(s->d, p->src, v->line, v->col, "%s", err);
+        return false;
+    }
+    return true;
+}
+
+static bool
+fm_bool(struct site *s, struct post *p, const char *key, bool def)
+{
+    const struct val *v = val_get(p->fm, key);
+
+    if (v == NULL || v->kind == VAL_NULL)
+        return def;
+    if (v->kind != VAL_BOOL) {
+        diag_error(s->d, p->src, v->line, v->col,
+                   "'%s' must be true or false, not '%s'", key, val_text(v));
+        return def;
+    }
+    return v->b;
+}
+
+/* Reads one content file; NULL when it has errors or is a skipped draft. */
+static struct post *
+read_post(struct site *s, const char *path, const char *stem, bool is_page)
+{
+    struct post *p = xcalloc(1, sizeof *p);
+    struct fm fm;
+    size_t len;
+    char *text;
+    int errors = diag_errors(s->d);
+    const char *v;
+
+    p->src = xstrdup(path);
+    p->stem = xstrdup(stem);
+    p->is_page = is_page;
+    if ((text = fs_read(path, FS_MAX_FILE, &len, s->d)) == NULL)
+        goto fail;
+    if (!fm_parse(text, len, path, &fm, s->d)) {
+        free(text);
+        goto fail;
+    }
+    free(text);
+    p->fm = fm.data;
+    fm.data = NULL;
+    warn_unknown_keys(s, p);
+
+    bool draft = fm_bool(s, p, "draft", false);
+    bool published = fm_bool(s, p, "published", true);
+    if ((draft || !published) && !s->o->drafts) {
+        fm_fini(&fm);
+        post_free(p);
+        return NULL;
+    }
+    v = fm_string(s, p, "title");
+    p->title = xstrdup(v != NULL ? v : stem);
+    p->has_date = fm_date(s, p, "date", &p->date);
+    p->has_updated = fm_date(s, p, "updated", &p->updated);
+    if (!p->has_date && !is_page && val_get(p->fm, "date") == NULL) {
+        /* no date: sort it first, as a post being written; the build
+         * never reads the clock or file times */
+        diag_warning(s->d, path, 1, 1,
+                     "no 'date'; add 'date: YYYY-MM-DD HH:MM:SS' (the post "
+                     "is dated 1970-01-01)");
+        char err[64];
+        post_parse_date("1970-01-01 00:00:00Z", &p->date, err, sizeof err);
+    }
+    if (!p->has_updated)
+        p->updated = p->date;
+    p->tags = post_terms(val_get(p->fm, "tags"), "tags", path, s->d);
+    p->cats = post_terms(val_get(p->fm, "categories"), "categories", path, s->d);
+    if ((v = fm_string(s, p, "description")) != NULL)
+        p->description = xstrdup(v);
+    v = fm_string(s, p, "layout");
+    p->layout = xstrdup(v != NULL ? v : is_page ? "page" : "post");
+    if (!tmpl_set_has(s->tmpl, p->layout)) {
+        const struct val *lv = val_get(p->fm, "layout");
+        diag_error(s->d, path, lv != NULL ? lv->line : 1,
+                   lv != NULL ? lv->col : 1,
+                   "unknown layout '%s'; create templates/%s.html or use "
+                   "'post' or 'page'",
+                   p->layout, p->layout);
+    }
+
+    /* the permalink: front matter, else the site's pattern (posts) or the
+     * file's place (pages) */
+    v = fm_string(s, p, "permalink");
+    if (v != NULL) {
+        const char *u = v;
+        while (*u == '/')
+            u++;
+        size_t n = strlen(u);
+        if (n == 0 || strstr(u, "..") != NULL || strpbrk(u, " \"<>\\?#")) {
+            const struct val *pv = val_get(p->fm, "permalink");
+            diag_error(s->d, path, pv->line, pv->col,
+                       "permalink '%s' is not a path like "
+                       "'notes/my-post/'",
+                       v);
+        } else if (u[n - 1] == '/' ||
+                   (n > 5 && strcmp(u + n - 5, ".html") == 0)) {
+            p->url = xstrdup(u);
+        } else {
+            p->url = xasprintf("%s/", u);
+        }
+    } else if (is_page) {
+        p->url = xasprintf("%s/", stem);
+    } else {
+        char err[256];
+        bool safe = true;
+        for (const char *c = stem; *c; c++)
+            if (!(isalnum((unsigned char)*c) || *c == '-' || *c == '_' ||
+                  *c == '.'))
+                safe = false;
+        char *slug = safe ? xstrdup(stem) : post_slugify(stem);
+        char *cat = p->cats != NULL && p->cats->n > 0
+                        ? post_slugify(p->cats->items[0]->s)
+                        : NULL;
+        p->url = post_permalink(s->permalink, &p->date, slug, cat, err,
+                                sizeof err);
+        if (p->url == NULL) {
+            const struct val *pv = val_get(s->config, "permalink");
+            diag_error(s->d, s->config_path, pv != NULL ? pv->line : 1,
+                       pv != NULL ? pv->col : 1, "%s", err);
+        }
+        free(slug);
+        free(cat);
+    }
+    if (diag_errors(s->d) == errors)
+        md_render(fm.body, fm.body_len, path, fm.body_line, s->root, &p->md,
+                  s->d);
+    fm_fini(&fm);
+    if (diag_errors(s->d) != errors)
+        goto fail;
+    return p;
+fail:
+    post_free(p);
+    return NULL;
+}
+
+static void
+add_post(struct post ***list, size_t *n, struct post *p)
+{
+    *list = xreallocarray(*list, *n + 1, sizeof **list);
+    (*list)[(*n)++] = p;
+}
+
+/* Walks content/posts recursively (sorted, so the order never depends on
+ * the file system). */
+static void
+read_posts_dir(struct site *s, const char *dir)
+{
+    char **names = fs_list(dir);
+
+    if (names == NULL)
+        return;
+    for (char **q = names; *q != NULL; q++) {
+        if ((*q)[0] == '.' || (*q)[0] == '_')
+            continue;
+        char *path = fs_join(dir, *q);
+        size_t n = strlen(*q);
+        if (fs_is_dir(path)) {
+            read_posts_dir(s, path);
+        } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
+            char *stem = xstrndup(*q, n - 3);
+            struct post *p = read_post(s, path, stem, false);
+            if (p != NULL)
+                add_post(&s->posts, &s->nposts, p);
+            free(stem);
+        }
+        free(path);
+    }
+    fs_list_free(names);
+}
+
+static void
+read_pages_dir(struct site *s, const char *dir, const char *prefix)
+{
+    char **names = fs_list(dir);
+
+    if (names == NULL)
+        return;
+    for (char **q = names; *q != NULL; q++) {
+        if ((*q)[0] == '.' || (*q)[0] == '_')
+            continue;
+        char *path = fs_join(dir, *q);
+        size_t n = strlen(*q);
+        if (fs_is_dir(path)) {
+            char *sub = *prefix ? xasprintf("%s/%s", prefix, *q) : xstrdup(*q);
+            read_pages_dir(s, path, sub);
+            free(sub);
+        } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
+            char *stem;
+            if (strcmp(*q, "index.md") == 0 && *prefix)
+                stem = xstrdup(prefix);
+            else if (*prefix)
+                stem = xasprintf("%s/%.*s", prefix, (int)n - 3, *q);
+            else
+                stem = xstrndup(*q, n - 3);
+            struct post *p = read_post(s, path, stem, true);
+            if (p != NULL)
+                add_post(&s->pages, &s->npages, p);
+            free(stem);
+        }
+        free(path);
+    }
+    fs_list_free(names);
+}
+
+/* Newest first; equal dates by file name, so the order is total. */
+static int
+cmp_posts(const void *a, const void *b)
+{
+    const struct post *p = *(struct post *const *)a;
+    const struct post *q = *(struct post *const *)b;
+
+    if (p->date.epoch != q->date.epoch)
+        return p->date.epoch > q->date.epoch ? -1 : 1;
+    return strcmp(p->src, q->src);
+}
+
+static void
+check_urls(struct site *s, struct post **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct post *p = list[i];
+        const struct post *other = set_get(&s->urls, p->url);
+        if (other != NULL) {
+            const struct val *pv = val_get(p->fm, "permalink");
+            diag_error(s->d, p->src, pv != NULL ? pv->line : 1,
+                       pv != NULL ? pv->col : 1,
+                       "permalink '/%s' is also used by %s; set another "
+                       "'permalink:' in one of them",
+                       p->url, other->src);
+        } else {
+            set_put(&s->urls, p->url, p);
+        }
+    }
+}
+
+/* ---- taxonomies ------------------------------------------------------- */
+
+static void
+build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
+{
+    for (size_t i = 0; i < s->nposts; i++) {
+        const struct val *list = tags ? s->posts[i]->tags : s->posts[i]->cats;
+        for (size_t k = 0; list != NULL && k < list->n; k++) {
+            char *slug = post_slugify(list->items[k]->s);
+            struct term *term = (struct term *)set_get(&t->by_slug, slug);
+            if (*slug == '\0') {
+                free(slug);
+                slug = xstrdup("-");
+            }
+            if (term == NULL) {
+                term = xcalloc(1, sizeof *term);
+                term->name = xstrdup(list->items[k]->s);
+                term->slug = xstrdup(slug);
+                set_put(&t->by_slug, slug, term);
+                t->terms = xreallocarray(t->terms, t->n + 1, sizeof *t->terms);
+                t->terms[t->n++] = term;
+            }
+            if (term->n == term->cap) {
+                term->cap = term->cap ? term->cap * 2 : 8;
+                term->posts = xreallocarray(term->posts, term->cap,
+                                            sizeof *term->posts);
+            }
+            term->posts[term->n++] = i;
+            free(slug);
+        }
+    }
+}
+
+static int
+cmp_terms(const void *a, const void *b)
+{
+    const struct term *x = *(struct term *const *)a;
+    const struct term *y = *(struct term *const *)b;
+
+    return strcmp(x->slug, y->slug);
+}
+
+static void
+free_taxonomy(struct taxonomy *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->terms[i]->name);
+        free(t->terms[i]->slug);
+        free(t->terms[i]->posts);
+        free(t->terms[i]);
+    }
+    free(t->terms);
+    set_fini(&t->by_slug);
+}
+
+/* ---- template data ---------------------------------------------------- */
+
+static char *
+url_of(const struct site *s, const char *rel)
+{
+    return xasprintf("%s%s", s->root, rel);
+}
+
+static void
+set_url(const struct site *s, struct val *m, const char *key, const char *rel)
+{
+    val_set(m, key, val_str_take(url_of(s, rel)));
+}
+
+static void
+set_dates(struct val *m, const char *prefix, const struct post_date *dt)
+{
+    char iso[32], key[64], text[64];
+
+    post_date_rfc3339(dt, iso);
+    snprintf(key, sizeof key, "%s_iso", prefix);
+    val_set_str(m, key, iso);
+    snprintf(text, sizeof text, "%04d-%02d-%02d", dt->year, dt->month,
+             dt->day);
+    val_set_str(m, prefix, text);
+    snprintf(text, sizeof text, "%s %d, %04d", month_names[dt->month - 1],
+             dt->day, dt->year);
+    snprintf(key, sizeof key, "%s_long", prefix);
+    val_set_str(m, key, text);
+}
+
+static struct val *
+terms_val(const struct site *s, const struct val *list, const char *dir)
+{
+    struct val *out = val_list();
+
+    for (size_t i = 0; list != NULL && i < list->n; i++) {
+        struct val *m = val_map();
+        char *slug = post_slugify(list->items[i]->s);
+        char *rel = xasprintf("%s/%s/", dir, *slug ? slug : "-");
+        val_set_str(m, "name", list->items[i]->s);
+        val_set_str(m, "slug", slug);
+        set_url(s, m, "url", rel);
+        val_push(out, m);
+        free(rel);
+        free(slug);
+    }
+    return out;
+}
+
+/* What lists show of a post: built once, shared by every list page. */
+static struct val *
+summary_val(const struct site *s, const struct post *p)
+{
+    struct val *m = val_map();
+
+    val_set_str(m, "title", p->title);
+    set_url(s, m, "url", p->url);
+    val_set(m, "abs_url", val_str_take(xasprintf("%s%s", s->base_url, p->url)));
+    set_dates(m, "date", &p->date);
+    if (p->has_updated)
+        set_dates(m, "updated", &p->updated);
+    val_set(m, "excerpt",
+            val_strn(p->md.html, p->md.excerpt_len));
+    val_set_bool(m, "has_more", p->md.excerpt_len < strlen(p->md.html));
+    if (p->description != NULL)
+        val_set_str(m, "description", p->description);
+    val_set(m, "tags", terms_val(s, p->tags, "tags"));
+    val_set(m, "categories", terms_val(s, p->cats, "categories"));
+    return m;
+}
+
+/* Puts a borrowed node into a map or list for one render; unlend() takes
+ * it back out before the container is freed. */
+static void
+lend(struct val *map, const char *key, struct val *v)
+{
+    val_set(map, key, v);
+}
+
+static void
+unlend(struct val *map, const char *key)
+{
+    (void)val_take(map, key);
+}
+
+static void
+unlend_items(struct val *list)
+{
+    list->n = 0;
+}
+
+static void
+build_site_val(struct site *s)
+{
+    struct val *m = val_map();
+
+    /* every key of site.yaml, then what the build knows */
+    for (size_t i = 0; i < s->config->n; i++)
+        val_set(m, s->config->keys[i], val_copy(s->config->items[i]));
+    val_set_str(m, "title", s->title);
+    val_set_str(m, "base_url", s->base_url);
+    val_set_str(m, "root", s->root);
+    val_set_str(m, "language", val_text(val_get(s->config, "language"))[0]
+                                   ? val_get(s->config, "language")->s
+                                   : "en");
+    set_url(s, m, "feed_url", "atom.xml");
+    set_url(s, m, "archives_url", "archives/");
+    set_url(s, m, "tags_url", "tags/");
+    set_url(s, m, "categories_url", "categories/");
+    set_url(s, m, "css_url", "css/style.css");
+    val_set_num(m, "post_count", (double)s->nposts);
+    struct val *pages = val_list();
+    for (size_t i = 0; i < s->npages; i++) {
+        struct val *pm = val_map();
+        val_set_str(pm, "title", s->pages[i]->title);
+        set_url(s, pm, "url", s->pages[i]->url);
+        val_push(pages, pm);
+    }
+    val_set(m, "pages", pages);
+    s->site_val = m;
+}
+
+/* ---- rendering -------------------------------------------------------- */
+
+/* Renders `inner` with ctx, then the layout around it, and writes the
+ * page to rel (a url under the root; folders get index.html). */
+static bool
+render_page(struct site *s, const char *inner, struct val *ctx,
+            const char *url, const char *title)
+{
+    struct buf body, page;
+    bool ok = false;
+    char *rel;
+
+    buf_init(&body);
+    buf_init(&page);
+    lend(ctx, "site", s->site_val);
+    val_set_str(ctx, "page_title", title != NULL ? title : "");
+    val_set_bool(ctx, "is_home", url[0] == '\0');
+    set_url(s, ctx, "page_url", url);
+    val_set(ctx, "canonical",
+            val_str_take(xasprintf("%s%s", s->base_url,
+                                   strcmp(url, "404.html") == 0 ? "" : url)));
+    if (!tmpl_render(s->tmpl, inner, ctx, &body, s->d))
+        goto out;
+    val_set(ctx, "content", val_strn(body.data != NULL ? body.data : "",
+                                     body.len));
+    if (!tmpl_render(s->tmpl, "layout", ctx, &page, s->d))
+        goto out;
+    size_t n = strlen(url);
+    if (n == 0 || url[n - 1] == '/')
+        rel = xasprintf("%sindex.html", url);
+    else
+        rel = xstrdup(url);
+    ok = emit(s, rel, page.data != NULL ? page.data : "", page.len);
+    free(rel);
+    if (strcmp(url, "404.html") != 0)
+        note_html(s, url);
+out:
+    unlend(ctx, "site");
+    buf_fini(&body);
+    buf_fini(&page);
+    return ok;
+}
+
+static struct val *
+link_val(const struct site *s, const struct post *p)
+{
+    struct val *m = val_map();
+
+    val_set_str(m, "title", p->title);
+    set_url(s, m, "url", p->url);
+    return m;
+}
+
+static void
+render_post(struct site *s, size_t i, bool page)
+{
+    struct post *p = page ? s->pages[i] : s->posts[i];
+    struct val *ctx = val_map();
+    struct val *pm = val_map();
+
+    /* front matter keys first, so the computed ones win */
+    for (size_t k = 0; k < p->fm->n; k++)
+        val_set(pm, p->fm->keys[k], val_copy(p->fm->items[k]));
+    val_set_str(pm, "title", p->title);
+    set_url(s, pm, "url", p->url);
+    val_set(pm, "abs_url", val_str_take(xasprintf("%s%s", s->base_url, p->url)));
+    if (p->has_date || !page)
+        set_dates(pm, "date", &p->date);
+    if (p->has_updated)
+        set_dates(pm, "updated", &p->updated);
+    val_set(pm, "content", val_str(p->md.html));
+    val_set(pm, "excerpt", val_strn(p->md.html, p->md.excerpt_len));
+    if (p->description != NULL)
+        val_set_str(pm, "description", p->description);
+    val_set(pm, "tags", terms_val(s, p->tags, "tags"));
+    val_set(pm, "categories", terms_val(s, p->cats, "categories"));
+    if (!page) {
+        /* posts are newest first: "previous" is the older one */
+        if (i + 1 < s->nposts)
+            val_set(pm, "prev", link_val(s, s->posts[i + 1]));
+        if (i > 0)
+            val_set(pm, "next", link_val(s, s->posts[i - 1]));
+    }
+    val_set(ctx, "page", pm);
+    render_page(s, p->layout, ctx, p->url, p->title);
+    val_free(ctx);
+}
+
+/* One paginated list: posts idx[0..n) at base ("" for the home page,
+ * "tags/tcp/" for a tag), page 1 at base, page k at base/page/k/. */
+static void
+render_list(struct site *s, const char *tmpl, const size_t *idx, size_t n,
+            const char *base, const char *title, struct val *extra)
+{
+    size_t per = (size_t)s->per_page;
+    size_t pages = post_pages(n, per);
+
+    for (size_t pg = 1; pg <= pages; pg++) {
+        struct val *ctx = val_map(), *list = val_list(), *pager = val_map();
+        char *url = post_page_url(base, pg);
+        for (size_t k = (pg - 1) * per; k < n && k < pg * per; k++)
+            val_push(list, s->posts[idx != NULL ? idx[k] : k]->summary);
+        val_set_num(pager, "current", (double)pg);
+        val_set_num(pager, "total", (double)pages);
+        if (pg > 1) {
+            char *prev = post_page_url(base, pg - 1);
+            set_url(s, pager, "prev_url", prev);
+            free(prev);
+        }
+        if (pg < pages) {
+            char *next = post_page_url(base, pg + 1);
+            set_url(s, pager, "next_url", next);
+            free(next);
+        }
+        val_set_bool(pager, "many", pages > 1);
+        val_set(ctx, "posts", list);
+        val_set(ctx, "paginator", pager);
+        val_set_str(ctx, "title", title);
+        if (extra != NULL)
+            lend(ctx, "term", extra);
+        char *ptitle = pg == 1 ? xstrdup(title)
+                               : xasprintf("%s (page %zu)", title, pg);
+        render_page(s, tmpl, ctx, url, *base || pg > 1 ? ptitle : NULL);
+        free(ptitle);
+        if (extra != NULL)
+            unlend(ctx, "term");
+        unlend_items(list);
+        val_free(ctx);
+        free(url);
+    }
+}
+
+static void
+render_taxonomy(struct site *s, struct taxonomy *t, const char *label)
+{
+    struct val *ctx = val_map(), *terms = val_list();
+
+    qsort(t->terms, t->n, sizeof *t->terms, cmp_terms);
+    for (size_t i = 0; i < t->n; i++) {
+        struct term *term = t->terms[i];
+        struct val *m = val_map();
+        char *base = xasprintf("%s/%s/", t->dir, term->slug);
+        char *title = xasprintf("%s: %s", label, term->name);
+        val_set_str(m, "name", term->name);
+        val_set_str(m, "slug", term->slug);
+        set_url(s, m, "url", base);
+        val_set_num(m, "count", (double)term->n);
+        render_list(s, "tag", term->posts, term->n, base, title, m);
+        val_push(terms, m);
+        free(title);
+        free(base);
+    }
+    val_set(ctx, "terms", terms);
+    val_set_str(ctx, "title", label);
+    char *url = xasprintf("%s/", t->dir);
+    render_page(s, "tags", ctx, url, label);
+    free(url);
+    val_free(ctx);
+}
+
+static void
+render_archive(struct site *s)
+{
+    struct val *ctx = val_map(), *years = val_list();
+    struct val *year = NULL, *months = NULL, *month = NULL, *posts = NULL;
+    int cy = -1, cm = -1;
+
+    for (size_t i = 0; i < s->nposts; i++) {
+        const struct post *p = s->posts[i];
+        if (p->date.year != cy) {
+            cy = p->date.year;
+            cm = -1;
+            year = val_map();
+            val_set_num(year, "year", cy);
+            months = val_list();
+            val_set(year, "months", months);
+            val_push(years, year);
+        }
+        if (p->date.month != cm) {
+            cm = p->date.month;
+            month = val_map();
+            val_set_num(month, "month", cm);
+            val_set_str(month, "name", month_names[cm - 1]);
+            posts = val_list();
+            val_set(month, "posts", posts);
+            val_push(months, month);
+        }
+        val_push(posts, val_copy(p->summary));
+    }
+    val_set(ctx, "years", years);
+    val_set_str(ctx, "title", "Archives");
+    render_page(s, "archive", ctx, "archives/", "Archives");
+    val_free(ctx);
+}
+
+static void
+xml_escape(struct buf *b, const char *str)
+{
+    buf_html(b, str, strlen(str));
+}
+
+static void
+render_feed(struct site *s)
+{
+    struct buf b;
+    char iso[32];
+    size_t n = s->nposts < FEED_ENTRIES ? s->nposts : FEED_ENTRIES;
+    const struct post_date *newest = NULL;
+
+    for (size_t i = 0; i < s->nposts; i++) {
+        const struct post_date *u = &s->posts[i]->updated;
+        if (newest == NULL || u->epoch > newest->epoch)
+            newest = u;
+    }
+    buf_init(&b);
+    buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                 "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
+    xml_escape(&b, s->title);
+    buf_puts(&b, "</title>\n");
+    const char *desc = val_text(val_get(s->config, "description"));
+    if (*desc) {
+        buf_puts(&b, "  <subtitle>");
+        xml_escape(&b, desc);
+        buf_puts(&b, "</subtitle>\n");
+    }
+    buf_printf(&b, "  <link href=\"%satom.xml\" rel=\"self\"/>\n", s->base_url);
+    buf_printf(&b, "  <link href=\"%s\"/>\n  <id>%s</id>\n", s->base_url,
+               s->base_url);
+    if (newest != NULL) {
+        post_date_rfc3339(newest, iso);
+    } else {
+        snprintf(iso, sizeof iso, "1970-01-01T00:00:00Z");
+    }
+    buf_printf(&b, "  <updated>%s</updated>\n", iso);
+    const char *author = val_text(val_get(s->config, "author"));
+    buf_puts(&b, "  <author><name>");
+    xml_escape(&b, *author ? author : s->title);
+    buf_puts(&b, "</name></author>\n  <generator>blog</generator>\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct post *p = s->posts[i];
+        buf_puts(&b, "  <entry>\n    <title>");
+        xml_escape(&b, p->title);
+        buf_printf(&b, "</title>\n    <link href=\"%s%s\"/>\n", s->base_url,
+                   p->url);
+        buf_printf(&b, "    <id>%s%s</id>\n", s->base_url, p->url);
+        post_date_rfc3339(&p->date, iso);
+        buf_printf(&b, "    <published>%s</published>\n", iso);
+        post_date_rfc3339(&p->updated, iso);
+        buf_printf(&b, "    <updated>%s</updated>\n", iso);
+        for (size_t k = 0; k < p->tags->n; k++) {
+            buf_puts(&b, "    <category term=\"");
+            xml_escape(&b, p->tags->items[k]->s);
+            buf_puts(&b, "\"/>\n");
+        }
+        if (p->description != NULL) {
+            buf_puts(&b, "    <summary>");
+            xml_escape(&b, p->description);
+            buf_puts(&b, "</summary>\n");
+        }
+        buf_printf(&b, "    <content type=\"html\" xml:base=\"%s%s\">",
+                   s->base_url, p->url);
+        xml_escape(&b, p->md.html);
+        buf_puts(&b, "</content>\n  </entry>\n");
+    }
+    buf_puts(&b, "</feed>\n");
+    emit(s, "atom.xml", b.data, b.len);
+    buf_fini(&b);
+}
+
+static void
+render_sitemap(struct site *s)
+{
+    struct buf b;
+
+    qsort(s->html_pages, s->nhtml, sizeof *s->html_pages, cmp_strp);
+    buf_init(&b);
+    buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                 "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
+                 "sitemap/0.9\">\n");
+    for (size_t i = 0; i < s->nhtml; i++) {
+        const struct post *p = set_get(&s->urls, s->html_pages[i]);
+        buf_printf(&b, "  <url><loc>%s", s->base_url);
+        xml_escape(&b, s->html_pages[i]);
+        buf_puts(&b, "</loc>");
+        if (p != NULL && (p->has_date || p->has_updated)) {
+            buf_printf(&b, "<lastmod>%04d-%02d-%02d</lastmod>",
+                       p->updated.year, p->updated.month, p->updated.day);
+        }
+        buf_puts(&b, "</url>\n");
+    }
+    buf_puts(&b, "</urlset>\n");
+    emit(s, "sitemap.xml", b.data, b.len);
+    buf_fini(&b);
+    char *robots = xasprintf("User-agent: *\nAllow: /\n\nSitemap: "
+                             "%ssitemap.xml\n",
+                             s->base_url);
+    emit(s, "robots.txt", robots, strlen(robots));
+    free(robots);
+}
+
+/* ---- assets and diagrams ---------------------------------------------- */
+
+static void
+copy_tree(struct site *s, const char *from, const char *rel)
+{
+    char **names = fs_list(from);
+
+    if (names == NULL)
+        return;
+    for (char **q = names; *q != NULL; q++) {
+        char *path = fs_join(from, *q);
+        char *sub = *rel ? xasprintf("%s/%s", rel, *q) : xstrdup(*q);
+        if (fs_is_dir(path)) {
+            copy_tree(s, path, sub);
+        } else if (set_put(&s->outputs, sub, NULL) != NULL) {
+            diag_error(s->d, path, 0, 0,
+                       "'/%s' is also a generated page; rename the file",
+                       sub);
+        } else if (!s->o->dry_run) {
+            char *to = fs_join(s->tmp, sub);
+            fs_copy(path, to, s->d);
+            free(to);
+        }
+        free(sub);
+        free(path);
+    }
+    fs_list_free(names);
+}
+
+static void
+build_diagrams(struct site *s)
+{
+    char *dir = fs_join(s->o->site_dir, "content/diagrams");
+    char **names = fs_list(dir);
+    char *cache = fs_join(s->o->site_dir, ".cache/diagrams");
+
+    for (char **q = names; names != NULL && *q != NULL; q++) {
+        size_t n = strlen(*q);
+        if (n < 6 || strcmp(*q + n - 5, ".yaml") != 0)
+            continue;
+        char *scn = fs_join(dir, *q);
+        char *png = xasprintf("images/%.*s.png", (int)n - 5, *q);
+        char *svg = xasprintf("images/%.*s.svg", (int)n - 5, *q);
+        bool clash = set_put(&s->outputs, png, NULL) != NULL;
+        clash |= set_put(&s->outputs, svg, NULL) != NULL;
+        if (clash) {
+            diag_error(s->d, scn, 0, 0,
+                       "'/%s' is also a file under assets/; remove one", png);
+        } else if (s->o->dry_run) {
+            /* check only: run the scenario, draw nothing */
+            struct trace *t = scn_run_file(scn, false, s->d);
+            trace_free(t);
+        } else {
+            char *png_path = fs_join(s->tmp, png);
+            char *svg_path = fs_join(s->tmp, svg);
+            diagram_build(scn, png_path, svg_path, cache, s->d);
+            free(png_path);
+            free(svg_path);
+        }
+        free(png);
+        free(svg);
+        free(scn);
+    }
+    fs_list_free(names);
+    free(cache);
+    free(dir);
+}
+
+/* ---- the link check --------------------------------------------------- */
+
+static int
+hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The output file a URL on page `from` names, or NULL when the URL points
+ * outside the site.  Returns a new string. */
+static char *
+link_target(const struct site *s, const char *from, const char *url)
+{
+    struct buf b;
+    size_t n = strcspn(url, "#?");
+    const char *u = url;
+
+    if (n == 0)
+        return NULL; /* "#top" */
+    if (strncmp(u, s->base_url, strlen(s->base_url)) == 0) {
+        u += strlen(s->base_url);
+        n -= strlen(s->base_url);
+    } else if (strncmp(u, s->origin, strlen(s->origin)) == 0 &&
+               u[strlen(s->origin)] == '/') {
+        u += strlen(s->origin) + 1;
+        n -= strlen(s->origin) + 1;
+    } else if (u[0] == '/' && u[1] == '/') {
+        return NULL;
+    } else if (strcspn(u, ":/") < n && u[strcspn(u, ":/")] == ':') {
+        return NULL; /* https:, mailto:, data: ... */
+    } else if (u[0] == '/') {
+        u++;
+        n--;
+    } else {
+        /* relative to the page's folder */
+        buf_init(&b);
+        const char *slash = strrchr(from, '/');
+        if (slash != NULL)
+            buf_add(&b, from, (size_t)(slash - from) + 1);
+        buf_add(&b, u, n);
+        char *joined = buf_detach(&b);
+        char *t = link_target(s, "", joined);
+        /* "/" was not prefixed: the joined path is already under root */
+        free(joined);
+        return t;
+    }
+    buf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        if (u[i] == '%' && i + 2 < n + 1 && hexval(u[i + 1]) >= 0 &&
+            hexval(u[i + 2]) >= 0) {
+            buf_putc(&b, (char)(hexval(u[i + 1]) * 16 + hexval(u[i + 2])));
+            i += 2;
+        } else {
+            buf_putc(&b, u[i]);
+        }
+    }
+    /* fold "a/./b" and "a/../b" */
+    char *path = buf_detach(&b), *out = xmalloc(strlen(path) + 1);
+    size_t o = 0;
+    for (char *seg = path, *next; seg != NULL; seg = next) {
+        next = strchr(seg, '/');
+        if (next != NULL)
+            *next++ = '\0';
+        if (strcmp(seg, ".") == 0 || (*seg == '\0' && next != NULL))
+            continue;
+        if (strcmp(seg, "..") == 0) {
+            while (o > 0 && out[o - 1] == '/')
+                o--;
+            while (o > 0 && out[o - 1] != '/')
+                o--;
+            continue;
+        }
+        memcpy(out + o, seg, strlen(seg));
+        o += strlen(seg);
+        if (next != NULL)
+            out[o++] = '/';
+    }
+    out[o] = '\0';
+    free(path);
+    return out;
+}
+
+static bool
+target_exists(const struct site *s, const char *t)
+{
+    size_t n = strlen(t);
+    bool ok;
+
+    if (n == 0 || t[n - 1] == '/') {
+        char *idx = xasprintf("%sindex.html", t);
+        ok = set_has(&s->outputs, idx);
+        free(idx);
+        return ok;
+    }
+    if (set_has(&s->outputs, t))
+        return true;
+    char *idx = xasprintf("%s/index.html", t);
+    ok = set_has(&s->outputs, idx);
+    free(idx);
+    return ok;
+}
+
+static void
+check_links(struct site *s, struct post **list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        const struct post *p = list[i];
+        for (size_t k = 0; k < p->md.nlinks; k++) {
+            const struct md_link *l = &p->md.links[k];
+            char *t = link_target(s, p->url, l->url);
+            if (t == NULL || target_exists(s, t)) {
+                free(t);
+                continue;
+            }
+            char hint[512] = "fix the link, or add the file under assets/";
+            size_t n = strlen(t);
+            if (strncmp(t, "images/", 7) == 0 && n > 11 &&
+                (strcmp(t + n - 4, ".png") == 0 ||
+                 strcmp(t + n - 4, ".svg") == 0))
+                snprintf(hint, sizeof hint,
+                         "no scenario content/diagrams/%.*s.yaml", (int)n - 11,
+                         t + 7);
+            if (s->link_mode == SITE_LINKS_WARN)
+                diag_warning(s->d, p->src, l->line, 0, "%s names no file; %s",
+                             l->what, hint);
+            else
+                diag_error(s->d, p->src, l->line, 0, "%s names no file; %s",
+                           l->what, hint);
+            free(t);
+        }
+    }
+}
+
+/* ---- publishing ------------------------------------------------------- */
+
+/* Removes what earlier builds that were killed left beside the output. */
+static void
+remove_stale(const char *out)
+{
+    char *dir = xstrdup(out), *slash = strrchr(dir, '/');
+    const char *base = slash != NULL ? slash + 1 : dir;
+    char *parent = slash != NULL ? xstrndup(dir, (size_t)(slash - dir))
+                                 : xstrdup(".");
+    char **names = fs_list(*parent ? parent : "/");
+    size_t n = strlen(base);
+
+    for (char **q = names; names != NULL && *q != NULL; q++) {
+        if (strncmp(*q, base, n) == 0 && strncmp(*q + n, ".tmp-", 5) == 0) {
+            char *path = fs_join(parent, *q);
+            fs_remove_tree(path);
+            free(path);
+        }
+    }
+    fs_list_free(names);
+    free(parent);
+    free(dir);
+}
+
+/* Swaps the new folder in: with renameat2(RENAME_EXCHANGE) the output path
+ * names the old or the new site at every instant, never neither. */
+static bool
+publish(struct site *s)
+{
+    const char *out = s->o->out_dir;
+
+    if (!fs_exists(out)) {
+        if (rename(s->tmp, out) != 0)
+            goto fail;
+        return true;
+    }
+    if (!fs_is_dir(out)) {
+        diag_error(s->d, out, 0, 0, "the output path is not a folder");
+        return false;
+    }
+#ifdef SYS_renameat2
+    if (syscall(SYS_renameat2, AT_FDCWD, s->tmp, AT_FDCWD, out, 2) == 0) {
+        fs_remove_tree(s->tmp); /* now the old site */
+        return true;
+    }
+#endif
+    {
+        char *old = xasprintf("%s.tmp-old", out);
+        fs_remove_tree(old);
+        bool ok = rename(out, old) == 0 && rename(s->tmp, out) == 0;
+        fs_remove_tree(old);
+        free(old);
+        if (ok)
+            return true;
+    }
+fail:
+    diag_error(s->d, out, 0, 0, "cannot publish the new site: %s",
+               strerror(errno));
+    return false;
+}
+
+/* ---- the build -------------------------------------------------------- */
 
 bool
 site_build(const struct site_opts *o, struct diag *d)
 {
-    diag_error(d, o->site_dir, 0, 0, "not implemented yet");
-    return false;
+    struct site s = {.o = o, .d = d};
+    bool ok = false;
+    int errors0 = diag_errors(d);
+
+    s.tax[0].key = "tags";
+    s.tax[0].dir = "tags";
+    s.tax[1].key = "categories";
+    s.tax[1].dir = "categories";
+    if (!load_config(&s))
+        goto out;
+    load_templates(&s);
+    char *posts = fs_join(o->site_dir, "content/posts");
+    char *pages = fs_join(o->site_dir, "content/pages");
+    read_posts_dir(&s, posts);
+    read_pages_dir(&s, pages, "");
+    free(posts);
+    free(pages);
+    if (diag_errors(d) > errors0)
+        goto out;
+    qsort(s.posts, s.nposts, sizeof *s.posts, cmp_posts);
+    check_urls(&s, s.posts, s.nposts);
+    check_urls(&s, s.pages, s.npages);
+    if (diag_errors(d) > errors0)
+        goto out;
+    build_taxonomy(&s, &s.tax[0], true);
+    build_taxonomy(&s, &s.tax[1], false);
+    for (size_t i = 0; i < s.nposts; i++)
+        s.posts[i]->summary = summary_val(&s, s.posts[i]);
+    build_site_val(&s);
+
+    if (!o->dry_run) {
+        remove_stale(o->out_dir);
+        s.tmp = xasprintf("%s.tmp-XXXXXX", o->out_dir);
+        if (mkdtemp(s.tmp) == NULL) {
+            diag_error(d, s.tmp, 0, 0, "cannot create the output folder: %s",
+                       strerror(errno));
+            free(s.tmp);
+            s.tmp = NULL;
+            goto out;
+        }
+        chmod(s.tmp, 0755);
+    }
+    for (size_t i = 0; i < s.nposts; i++)
+        render_post(&s, i, false);
+    for (size_t i = 0; i < s.npages; i++)
+        render_post(&s, i, true);
+    render_list(&s, "index", NULL, s.nposts, "", s.title, NULL);
+    render_taxonomy(&s, &s.tax[0], "Tags");
+    render_taxonomy(&s, &s.tax[1], "Categories");
+    render_archive(&s);
+    {
+        struct val *ctx = val_map();
+        val_set_str(ctx, "title", "Page not found");
+        render_page(&s, "404", ctx, "404.html", "Page not found");
+        val_free(ctx);
+    }
+    render_feed(&s);
+    render_sitemap(&s);
+    char *assets = fs_join(o->site_dir, "assets");
+    copy_tree(&s, assets, "");
+    free(assets);
+    build_diagrams(&s);
+    check_links(&s, s.posts, s.nposts);
+    check_links(&s, s.pages, s.npages);
+    if (diag_errors(d) > errors0)
+        goto out;
+    ok = o->dry_run || publish(&s);
+out:
+    if (s.tmp != NULL && fs_exists(s.tmp))
+        fs_remove_tree(s.tmp);
+    free(s.tmp);
+    for (size_t i = 0; i < s.nposts; i++)
+        post_free(s.posts[i]);
+    for (size_t i = 0; i < s.npages; i++)
+        post_free(s.pages[i]);
+    free(s.posts);
+    free(s.pages);
+    free_taxonomy(&s.tax[0]);
+    free_taxonomy(&s.tax[1]);
+    for (size_t i = 0; i < s.nhtml; i++)
+        free(s.html_pages[i]);
+    free(s.html_pages);
+    set_fini(&s.outputs);
+    set_fini(&s.urls);
+    val_free(s.site_val);
+    tmpl_set_free(s.tmpl);
+    val_free(s.config);
+    free(s.config_path);
+    free(s.base_url);
+    free(s.origin);
+    free(s.root);
+    return ok && diag_errors(d) == errors0;
 }
