@@ -1521,9 +1521,10 @@ site_build(const struct site_opts *o, struct diag *d)
     free(pages);
     if (diag_errors(d) > errors0)
         goto out;
-    qsort(s.posts, s.nposts, sizeof *s.posts, cmp_posts);
+    /* clashes are reported in file order, on the later file */
     check_urls(&s, s.posts, s.nposts);
     check_urls(&s, s.pages, s.npages);
+    qsort(s.posts, s.nposts, sizeof *s.posts, cmp_posts);
     if (diag_errors(d) > errors0)
         goto out;
     build_taxonomy(&s, &s.tax[0], true);

@@ -78,7 +78,7 @@ rm "$site"/content/posts/e[12].md
 printf -- '---\ntitle: One\ndate: 2020-01-01\npermalink: same/\n---\nx\n' >"$site/content/posts/p1.md"
 printf -- '---\ntitle: Two\ndate: 2020-01-02\npermalink: same/\n---\nx\n' >"$site/content/posts/p2.md"
 "$BLOG" check --site "$site" >"$TMP/err" 2>&1
-check "clashing permalinks are an error" grep -q "p2.md:4:1: error: permalink '/same/' is also used by .*p1.md" "$TMP/err"
+check "clashing permalinks are an error" grep -q "p2.md:4:12: error: permalink '/same/' is also used by .*p1.md" "$TMP/err"
 rm "$site"/content/posts/p[12].md
 
 # drafts are skipped unless --drafts
