@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -1499,6 +1500,27 @@ fail:
 
 /* ---- the build -------------------------------------------------------- */
 
+/* BLOG_PROFILE=1 prints how long each phase took, to stderr.  The clock
+ * is read only for this; nothing it says reaches the output. */
+static void
+phase(const char *name)
+{
+    static struct timespec last;
+    static int on = -1;
+    struct timespec now;
+
+    if (on < 0)
+        on = getenv("BLOG_PROFILE") != NULL;
+    if (!on)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (name != NULL && last.tv_sec != 0)
+        fprintf(stderr, "profile: %-10s %7.1f ms\n", name,
+                (double)(now.tv_sec - last.tv_sec) * 1e3 +
+                    (double)(now.tv_nsec - last.tv_nsec) / 1e6);
+    last = now;
+}
+
 bool
 site_build(const struct site_opts *o, struct diag *d)
 {
@@ -1510,15 +1532,18 @@ site_build(const struct site_opts *o, struct diag *d)
     s.tax[0].dir = "tags";
     s.tax[1].key = "categories";
     s.tax[1].dir = "categories";
+    phase(NULL);
     if (!load_config(&s))
         goto out;
     load_templates(&s);
+    phase("config");
     char *posts = fs_join(o->site_dir, "content/posts");
     char *pages = fs_join(o->site_dir, "content/pages");
     read_posts_dir(&s, posts);
     read_pages_dir(&s, pages, "");
     free(posts);
     free(pages);
+    phase("read");
     if (diag_errors(d) > errors0)
         goto out;
     /* clashes are reported in file order, on the later file */
@@ -1532,6 +1557,7 @@ site_build(const struct site_opts *o, struct diag *d)
     for (size_t i = 0; i < s.nposts; i++)
         s.posts[i]->summary = summary_val(&s, s.posts[i]);
     build_site_val(&s);
+    phase("model");
 
     if (!o->dry_run) {
         remove_stale(o->out_dir);
@@ -1549,10 +1575,12 @@ site_build(const struct site_opts *o, struct diag *d)
         render_post(&s, i, false);
     for (size_t i = 0; i < s.npages; i++)
         render_post(&s, i, true);
+    phase("posts");
     render_list(&s, "index", NULL, s.nposts, "", s.title, NULL);
     render_taxonomy(&s, &s.tax[0], "Tags");
     render_taxonomy(&s, &s.tax[1], "Categories");
     render_archive(&s);
+    phase("lists");
     {
         struct val *ctx = val_map();
         val_set_str(ctx, "title", "Page not found");
@@ -1564,12 +1592,16 @@ site_build(const struct site_opts *o, struct diag *d)
     char *assets = fs_join(o->site_dir, "assets");
     copy_tree(&s, assets, "");
     free(assets);
+    phase("feed");
     build_diagrams(&s);
+    phase("diagrams");
     check_links(&s, s.posts, s.nposts);
     check_links(&s, s.pages, s.npages);
+    phase("links");
     if (diag_errors(d) > errors0)
         goto out;
     ok = o->dry_run || publish(&s);
+    phase("publish");
 out:
     if (s.tmp != NULL && fs_exists(s.tmp))
         fs_remove_tree(s.tmp);
@@ -1594,5 +1626,6 @@ out:
     free(s.base_url);
     free(s.origin);
     free(s.root);
+    phase("cleanup");
     return ok && diag_errors(d) == errors0;
 }
