@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 void
 diag_init(struct diag *d, FILE *out)
@@ -81,4 +82,46 @@ diag_note(struct diag *d, const char *path, int line, int col,
     va_start(ap, fmt);
     emit(d, "note", path, line, col, fmt, ap);
     va_end(ap);
+}
+
+/* Levenshtein distance, capped: words longer than 62 bytes are "far". */
+static size_t
+distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64], i, j;
+
+    if (lb >= 63 || la >= 63)
+        return 99;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t sub = prev + (a[i - 1] != b[j - 1]);
+            size_t del = row[j] + 1, ins = row[j - 1] + 1;
+            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+const char *
+diag_closest(const char *word, const char *const *cands, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = 3, i;
+
+    if (strlen(word) <= 3)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        size_t dist = distance(word, cands[i]);
+        if (dist < best_d) {
+            best_d = dist;
+            best = cands[i];
+        }
+    }
+    return best;
 }

@@ -14,6 +14,7 @@
 #define DIAG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -40,6 +41,11 @@ void diag_warning(struct diag *d, const char *path, int line, int col,
 /* A "note:" line that explains the message before it. */
 void diag_note(struct diag *d, const char *path, int line, int col,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* For "did you mean": the candidate closest to word (at most two edits
+ * away, word longer than three bytes), or NULL.  Borrowed from cands. */
+const char *diag_closest(const char *word, const char *const *cands,
+                         size_t n);
 
 static inline int
 diag_errors(const struct diag *d)

@@ -74,6 +74,14 @@ diagram_render(const struct trace *t, const char *path, double scale,
                    scale);
         return false;
     }
+    if (!svg && (double)t->width * t->height * scale * scale > 64e6) {
+        diag_error(d, path, 0, 0,
+                   "a %dx%d diagram at scale %g would be %.0f megapixels; "
+                   "the limit is 64: lower --scale",
+                   t->width, t->height, scale,
+                   (double)t->width * t->height * scale * scale / 1e6);
+        return false;
+    }
     if ((g = layout(t, path, d)) == NULL)
         return false;
     buf_init(&out);

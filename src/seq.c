@@ -36,47 +36,21 @@ _Static_assert(sizeof font_size / sizeof font_size[0] == SEQ_NFONTS,
                "one size per font");
 
 /* RFC 9293, 3.3.2: the states' names as the RFC spells them. */
-static const char *const state_names[TCP_NSTATES] = {
-    [TCP_CLOSED] = "CLOSED",           [TCP_LISTEN] = "LISTEN",
-    [TCP_SYN_SENT] = "SYN-SENT",       [TCP_SYN_RECEIVED] = "SYN-RECEIVED",
-    [TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
-    [TCP_FIN_WAIT_2] = "FIN-WAIT-2",   [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
-    [TCP_CLOSING] = "CLOSING",         [TCP_LAST_ACK] = "LAST-ACK",
-    [TCP_TIME_WAIT] = "TIME-WAIT",
-};
-_Static_assert(sizeof state_names / sizeof state_names[0] == TCP_NSTATES,
-               "one name per state");
-
 static const char *
 state_name(enum tcp_state s)
 {
-    return (unsigned)s < TCP_NSTATES ? state_names[s] : "?";
+    return trace_state_name(s);
 }
 
 void
 seq_segment_label(const struct trace_segment *s, char *out, size_t size)
 {
-    /* Flags in the order packet analysers print them. */
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } flags[] = {
-        {TRACE_SYN, "SYN"}, {TRACE_FIN, "FIN"}, {TRACE_RST, "RST"},
-        {TRACE_PSH, "PSH"}, {TRACE_URG, "URG"}, {TRACE_ACK, "ACK"},
-    };
-    size_t i, n = 0;
+    size_t n;
     int k;
 
     assert(size > 0);
-    out[0] = '\0';
-    for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
-        if (!(s->flags & flags[i].bit))
-            continue;
-        k = snprintf(out + n, size - n, "%s%s", n ? ", " : "", flags[i].name);
-        if (k < 0 || (size_t)k >= size - n)
-            return;
-        n += (size_t)k;
-    }
+    trace_flags_str(s->flags, out, size);
+    n = strlen(out);
     k = snprintf(out + n, size - n, "%sseq=%lu", n ? " " : "",
                  (unsigned long)s->seq);
     if (k < 0 || (size_t)k >= size - n)

@@ -437,30 +437,6 @@ static const char *const known_keys[] = {
     "permalink", "draft", "published", "layout", "excerpt", "lang",
     "comments", "author", "slug", "keywords", "toc", "sticky", "cover"};
 
-/* Levenshtein distance, for "did you mean". */
-static size_t
-distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), row[64], i, j;
-
-    if (lb >= 63 || la >= 63)
-        return 99;
-    for (j = 0; j <= lb; j++)
-        row[j] = j;
-    for (i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            size_t sub = prev + (a[i - 1] != b[j - 1]);
-            size_t del = row[j] + 1, ins = row[j - 1] + 1;
-            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
 static void
 warn_unknown_keys(struct site *s, const struct post *p)
 {
@@ -468,12 +444,12 @@ warn_unknown_keys(struct site *s, const struct post *p)
         const char *k = p->fm->keys[i];
         const char *best = NULL;
         bool known = false;
-        for (size_t j = 0; j < sizeof known_keys / sizeof *known_keys; j++) {
+        for (size_t j = 0; j < sizeof known_keys / sizeof *known_keys; j++)
             if (strcmp(k, known_keys[j]) == 0)
                 known = true;
-            else if (distance(k, known_keys[j]) <= 2 && strlen(k) > 3)
-                best = known_keys[j];
-        }
+        if (!known)
+            best = diag_closest(k, known_keys,
+                                sizeof known_keys / sizeof *known_keys);
         if (!known && best != NULL)
             diag_warning(s->d, p->src, p->fm->items[i]->line,
                          p->fm->items[i]->col,

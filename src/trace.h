@@ -20,14 +20,15 @@
 
 #include "tcp.h"
 
-/* Segment flags, as bits (RFC 9293, 3.1 "Control Bits"). */
+/* Segment flags, as bits (RFC 9293, 3.1 "Control Bits"); the same bits
+ * as tcp.h's TCP_FIN... */
 enum {
-    TRACE_FIN = 1 << 0,
-    TRACE_SYN = 1 << 1,
-    TRACE_RST = 1 << 2,
-    TRACE_PSH = 1 << 3,
-    TRACE_ACK = 1 << 4,
-    TRACE_URG = 1 << 5,
+    TRACE_FIN = TCP_FIN,
+    TRACE_SYN = TCP_SYN,
+    TRACE_RST = TCP_RST,
+    TRACE_PSH = TCP_PSH,
+    TRACE_ACK = TCP_ACK,
+    TRACE_URG = TCP_URG,
 };
 
 enum trace_kind {
@@ -69,6 +70,8 @@ struct trace {
     bool numbering;  /* draw (1), (2)... beside segments */
     char *variant;   /* e.g. "split-syn-ack" when a teaching variant ran */
     int variant_peer;/* which peer used it, -1 for none */
+    char **rows;     /* rows[i - 1]: step i as written, "deliver: client";
+                        NULL or entries NULL when unknown; owned */
     struct trace_event *ev;
     size_t n, cap;
 };
