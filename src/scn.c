@@ -71,7 +71,8 @@ struct run {
 
 static const char *const top_keys[] = {"title", "size", "peers", "steps",
                                        "expect", "start", "numbering"};
-static const char *const peer_keys[] = {"isn", "variant", "window", "mss"};
+static const char *const peer_keys[] = {"isn", "variant", "window", "mss",
+                                        "delayed_ack"};
 static const char *const verbs[] = {"listen", "connect", "send", "close",
                                     "abort"};
 static const char *const network[] = {"deliver", "drop", "timeout", "wait",
@@ -228,6 +229,15 @@ read_peers(struct diag *d, const char *path, const struct val *v,
                     opts[i].mss = (uint32_t)num;
                 else
                     ok = false;
+            } else if (strcmp(key, "delayed_ack") == 0) {
+                if (x->kind != VAL_BOOL) {
+                    diag_error(d, path, x->line, x->col,
+                               "'delayed_ack' is true or false, not '%s'",
+                               val_text(x));
+                    ok = false;
+                } else {
+                    opts[i].delayed_ack = x->b;
+                }
             } else if (strcmp(key, "variant") == 0) {
                 if (!val_is_scalar(x) || strcmp(val_text(x), "split-syn-ack")) {
                     diag_error(d, path, x->line, x->col,
@@ -517,8 +527,10 @@ user_error(struct run *r, const struct step *st, enum tcp_err err)
 
     switch (err) {
     case TCP_ERR_NOCONN:
-        hint = st->kind == STEP_SEND ? "; add a 'connect' or 'listen' step before it"
-                                     : "; there is nothing to close";
+        hint = st->kind == STEP_SEND
+                   ? "; add a 'connect' or 'listen' step before it"
+                   : st->kind == STEP_CLOSE ? "; there is nothing to close"
+                                            : "; there is nothing to abort";
         break;
     case TCP_ERR_EXISTS:
         hint = "; a peer opens once, from CLOSED";
@@ -599,7 +611,7 @@ run_step(struct run *r, const struct step *st)
         if (tcp_timeout(&r->peer[st->peer]) != TCP_OK) {
             diag_error(r->d, r->path, st->line, st->col,
                        "timeout: '%s' is in %s with no segment awaiting "
-                       "acknowledgement, so its retransmission timer is not "
+                       "acknowledgement and no delayed ACK, so no timer is "
                        "running (RFC 9293, 3.8.1)",
                        t->peers[st->peer],
                        tcp_state_name(r->peer[st->peer].state));

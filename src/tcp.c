@@ -52,6 +52,8 @@ emit(struct tcp *t, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len,
     s.ack = (flags & TCP_ACK) ? ack : 0;
     s.wnd = (flags & TCP_RST) ? 0 : t->rcv_wnd;
     s.len = len;
+    if (flags & TCP_ACK)
+        t->ack_pending = false; /* the ACK rides on this segment */
     if (t->io.send != NULL)
         t->io.send(t->io.ctx, &s, retransmit);
 }
@@ -106,6 +108,7 @@ to_closed(struct tcp *t)
     t->sends_issued = false;
     t->fin_queued = false;
     t->fin_sent = false;
+    t->ack_pending = false;
     t->passive = false;
 }
 
@@ -363,8 +366,9 @@ tcp_abort(struct tcp *t)
 bool
 tcp_timer_running(const struct tcp *t)
 {
-    return t->nrtx > 0 && t->state != TCP_CLOSED && t->state != TCP_LISTEN &&
-           t->state != TCP_TIME_WAIT;
+    return t->ack_pending ||
+           (t->nrtx > 0 && t->state != TCP_CLOSED && t->state != TCP_LISTEN &&
+            t->state != TCP_TIME_WAIT);
 }
 
 /* "For any state if the retransmission timeout expires on a segment in
@@ -377,6 +381,13 @@ tcp_timeout(struct tcp *t)
 
     if (!tcp_timer_running(t))
         return TCP_ERR_NOTIMER;
+    if (t->ack_pending) {
+        /* 3.8.6.3: the delayed ACK "MUST" leave within 0.5 seconds, before
+         * any retransmission timeout (at least 1 second, 3.8.1) */
+        send_ack(t);
+        flush_state(t);
+        return TCP_OK;
+    }
     s = &t->rtx[0];
     emit(t, s->flags, s->seq, t->rcv_nxt, s->len, true);
     flush_state(t);
@@ -581,7 +592,7 @@ static bool
 other_input(struct tcp *t, const struct tcp_seg *in)
 {
     struct tcp_seg seg = *in, *s = &seg;
-    bool owe_ack = false, dup;
+    bool owe_ack = false, now = false, dup;
 
     /* First, check sequence number: "If an incoming segment is not
      * acceptable, an acknowledgment should be sent in reply (unless the
@@ -591,7 +602,7 @@ other_input(struct tcp *t, const struct tcp_seg *in)
             send_ack(t);
         return false;
     }
-    owe_ack = dup;
+    owe_ack = now = dup; /* duplicates are acknowledged at once */
 
     /* Second, check the RST bit.  RFC 5961 (adopted by 3.10.7.4): reset
      * only when the sequence number is exactly RCV.NXT; otherwise send a
@@ -707,6 +718,10 @@ other_input(struct tcp *t, const struct tcp_seg *in)
          * (piggybacked on outgoing data when there is some) */
         t->rcv_nxt += s->len;
         owe_ack = true;
+        /* "an ACK SHOULD be generated for at least every second
+         * full-sized segment" (3.8.6.3): the second in a row goes now */
+        if (t->ack_pending)
+            now = true;
     }
 
     /* Eighth, check the FIN bit */
@@ -731,8 +746,12 @@ other_input(struct tcp *t, const struct tcp_seg *in)
             break;
         }
     }
-    if (!output(t) && owe_ack)
-        send_ack(t);
+    if (!output(t) && owe_ack) {
+        if (t->o.delayed_ack && !now)
+            t->ack_pending = true;
+        else
+            send_ack(t);
+    }
     return true;
 }
 

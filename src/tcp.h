@@ -13,8 +13,8 @@
  * segments to a closed or listening endpoint; simultaneous open and close;
  * half-close; retransmission of SYN, FIN and data from a retransmission
  * queue; TIME-WAIT.  Modular sequence arithmetic: numbers wrap at 2^32.
- * Not implemented: congestion control, delayed ACKs (every arrival that
- * needs an ACK gets one at once), out-of-order queueing (a segment beyond
+ * Delayed ACKs are an option (struct tcp_opts).  Not implemented:
+ * congestion control, out-of-order queueing (a segment beyond
  * RCV.NXT is answered with an ACK and dropped), urgent data, options.
  */
 #ifndef TCP_H
@@ -81,6 +81,11 @@ struct tcp_opts {
     uint32_t iss;  /* initial send sequence number */
     uint32_t wnd;  /* receive window offered (RCV.WND), 1..65535 */
     uint32_t mss;  /* largest text per segment, >= 1 */
+    /* Delay ACKs (RFC 9293, 3.8.6.3): an ACK owed for text or a FIN waits
+     * for a segment to ride on, or for the delayed-ACK timer (fired by
+     * tcp_timeout()); the second segment of text is acknowledged at once.
+     * Off: every arrival that needs an ACK gets one at once. */
+    bool delayed_ack;
     /* Teaching variant: a passive endpoint answers a SYN with two
      * segments, a bare ACK and then a bare SYN.  Not RFC 9293. */
     bool split_syn_ack;
@@ -106,7 +111,8 @@ struct tcp {
     bool sends_issued; /* a SEND came before the connection was open */
     bool fin_queued;   /* CLOSE was called: FIN follows the last data */
     bool fin_sent;
-    uint32_t fin_seq;  /* sequence number of our FIN once sent */
+    uint32_t fin_seq;
+    bool ack_pending;  /* a delayed ACK is owed */  /* sequence number of our FIN once sent */
     /* retransmission queue: segments that occupy sequence space, oldest
      * first (RFC 9293, 3.8.1) */
     struct tcp_seg *rtx;
@@ -130,12 +136,14 @@ enum tcp_err tcp_send(struct tcp *t, uint32_t len);
 enum tcp_err tcp_close(struct tcp *t);
 enum tcp_err tcp_abort(struct tcp *t);
 
-/* Timers (3.10.8).  tcp_timeout: the retransmission timer fired: the
- * oldest unacknowledged segment is sent again.  tcp_time_wait_end: the
+/* Timers (3.10.8).  tcp_timeout: the next timer fires: a delayed ACK
+ * when one is owed (its timer is the shorter), else the retransmission
+ * timer, which sends the oldest unacknowledged segment again.  tcp_time_wait_end: the
  * 2 MSL timer fired in TIME-WAIT: the endpoint goes to CLOSED. */
 enum tcp_err tcp_timeout(struct tcp *t);
 enum tcp_err tcp_time_wait_end(struct tcp *t);
-/* True when the retransmission timer would be running. */
+/* True when the delayed-ACK or the retransmission timer would be
+ * running. */
 bool tcp_timer_running(const struct tcp *t);
 
 /* SEGMENT ARRIVES (3.10.7).  Returns true when the segment was used,

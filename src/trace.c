@@ -198,15 +198,39 @@ peer_name(const struct trace *t, int i)
 }
 
 static void
+null(struct em *m)
+{
+    yaml_event_t ev;
+
+    yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)"null", 4, 1,
+                                 1, YAML_PLAIN_SCALAR_STYLE);
+    put(m, &ev);
+}
+
+/* flags: [SYN, ACK], in the order trace_flags_str() names them */
+static void
+flag_list(struct em *m, unsigned flags)
+{
+    char names[64], *p, *save = NULL;
+
+    trace_flags_str(flags, names, sizeof names);
+    list_start(m, true);
+    for (p = strtok_r(names, ", ", &save); p != NULL;
+         p = strtok_r(NULL, ", ", &save))
+        str(m, p);
+    list_end(m);
+}
+
+static void
 emit_event(struct em *m, const struct trace *t, const struct trace_event *e)
 {
-    char flags[64];
-
     map_start(m, true);
-    str(m, "row");
-    num(m, e->step);
+    str(m, "kind");
     switch (e->kind) {
     case TRACE_STATE:
+        str(m, "state");
+        str(m, "step");
+        num(m, e->step);
         str(m, "peer");
         str(m, peer_name(t, e->peer));
         str(m, "from");
@@ -216,33 +240,32 @@ emit_event(struct em *m, const struct trace *t, const struct trace_event *e)
         break;
     case TRACE_SEGMENT:
         str(m, "segment");
+        str(m, "id");
         num(m, e->seg.id);
         str(m, "from");
         str(m, peer_name(t, e->seg.from));
-        trace_flags_str(e->seg.flags, flags, sizeof flags);
+        str(m, "to");
+        str(m, peer_name(t, e->seg.to));
         str(m, "flags");
-        str(m, flags);
+        flag_list(m, e->seg.flags);
         str(m, "seq");
         num(m, e->seg.seq);
-        if (e->seg.flags & TRACE_ACK) {
-            str(m, "ack");
-            num(m, e->seg.ack);
-        }
-        if (e->seg.len > 0) {
-            str(m, "len");
-            num(m, e->seg.len);
-        }
+        str(m, "ack");
+        num(m, e->seg.ack);
+        str(m, "len");
+        num(m, e->seg.len);
         str(m, "wnd");
         num(m, e->seg.wnd);
-        if (e->seg.arrived >= 0) {
-            str(m, "arrives");
+        str(m, "sent");
+        num(m, e->seg.sent);
+        str(m, "arrived");
+        if (e->seg.arrived >= 0)
             num(m, e->seg.arrived);
-        } else if (e->seg.dropped >= 0) {
-            str(m, "lost");
+        else
+            null(m);
+        if (e->seg.dropped >= 0) {
+            str(m, "dropped");
             num(m, e->seg.dropped);
-        } else {
-            str(m, "in-flight");
-            boolean(m, true);
         }
         if (e->seg.retransmit) {
             str(m, "retransmission");
@@ -255,6 +278,9 @@ emit_event(struct em *m, const struct trace *t, const struct trace_event *e)
         break;
     case TRACE_NOTE:
         str(m, "note");
+        str(m, "step");
+        num(m, e->step);
+        str(m, "text");
         str(m, e->text != NULL ? e->text : "");
         break;
     }
@@ -323,7 +349,7 @@ trace_emit_yaml(const struct trace *t, FILE *out)
         str(&m, "numbering");
         boolean(&m, false);
     }
-    str(&m, "rows");
+    str(&m, "steps");
     list_start(&m, false);
     for (i = 0; i < (size_t)t->steps; i++) {
         const char *r = t->rows != NULL ? t->rows[i] : NULL;

@@ -87,7 +87,12 @@ const char *trace_state_name(enum tcp_state s);
 /* Writes flags as "SYN, ACK" into out (at least 32 bytes). */
 void trace_flags_str(unsigned flags, char *out, size_t size);
 /* Writes the trace as YAML (libyaml's emitter) in the documented format
- * (docs/scenarios.md).  Returns false on a write error. */
+ * (docs/scenarios.md): the scenario's name, title, size, peers, initial
+ * states and steps, then every event in the order it happened, one flow
+ * map each ({kind: segment, id: 1, from: client, to: server, flags: [SYN],
+ * seq: 1000, ack: 0, len: 0, wnd: 65535, sent: 2, arrived: 3}; arrived is
+ * null for a segment that never arrived).  Returns false on a write
+ * error. */
 bool trace_emit_yaml(const struct trace *t, FILE *out);
 
 #endif
