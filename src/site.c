@@ -1042,7 +1042,8 @@ render_taxonomy(struct site *s, struct taxonomy *t, const char *label)
 {
     struct val *ctx = val_map(), *terms = val_list();
 
-    qsort(t->terms, t->n, sizeof *t->terms, cmp_terms);
+    if (t->n > 1)
+        qsort(t->terms, t->n, sizeof *t->terms, cmp_terms);
     for (size_t i = 0; i < t->n; i++) {
         struct term *term = t->terms[i];
         struct val *m = val_map();
@@ -1525,7 +1526,8 @@ site_build(const struct site_opts *o, struct diag *d)
     /* clashes are reported in file order, on the later file */
     check_urls(&s, s.posts, s.nposts);
     check_urls(&s, s.pages, s.npages);
-    qsort(s.posts, s.nposts, sizeof *s.posts, cmp_posts);
+    if (s.nposts > 1)
+        qsort(s.posts, s.nposts, sizeof *s.posts, cmp_posts);
     if (diag_errors(d) > errors0)
         goto out;
     build_taxonomy(&s, &s.tax[0], true);
