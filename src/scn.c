@@ -8,6 +8,7 @@
 #include "scn.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,12 +102,12 @@ static bool
 int_in(struct diag *d, const char *path, const struct val *v, const char *what,
        double lo, double hi, double *out)
 {
-    if (v->kind != VAL_NUM || v->num != (double)(long long)v->num) {
+    if (v->kind != VAL_NUM || (v->num == v->num && v->num != floor(v->num))) {
         diag_error(d, path, v->line, v->col, "%s must be a whole number, not '%s'",
                    what, val_text(v));
         return false;
     }
-    if (v->num < lo || v->num > hi) {
+    if (!(v->num >= lo && v->num <= hi)) { /* NaN too */
         diag_error(d, path, v->line, v->col,
                    "%s %s is out of range; use %.0f to %.0f", what, v->s, lo,
                    hi);
