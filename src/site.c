@@ -580,7 +580,7 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
         while (*u == '/')
             u++;
         size_t n = strlen(u);
-        if (n == 0 || strstr(u, "..") != NULL || strpbrk(u, " \"<>\\?#")) {
+        if (n == 0 || strstr(u, "..") != NULL || strpbrk(u, " \"<>\\?#:")) {
             const struct val *pv = val_get(p->fm, "permalink");
             diag_error(s->d, path, pv->line, pv->col,
                        "permalink '%s' is not a path like "

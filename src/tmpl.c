@@ -249,10 +249,11 @@ parse(struct parser *p, struct node *root)
             break;
         case '=':
             if (!set_delims(p, in + 1, c)) {
+                const char *nl = memchr(o, '\n', (size_t)(after - o));
                 diag_error(p->d, p->path, line, col,
                            "bad delimiter change '%.*s'; write it like "
                            "{{=<%% %%>=}}",
-                           (int)(after - o), o);
+                           (int)((nl ? nl : after) - o), o);
                 return false;
             }
             break;
