@@ -125,8 +125,11 @@ hexo_tags(const char *text, size_t len, const char *path, int first_line,
                                 r++;
                             if ((size_t)(text + len - r) >= 6 &&
                                 memcmp(r, "endraw", 6) == 0) {
-                                const char *e = strstr(r, "%}");
-                                if (e != NULL && e < text + len) {
+                                const char *e = r + 6;
+                                while (e + 1 < text + len &&
+                                       !(e[0] == '%' && e[1] == '}'))
+                                    e++;
+                                if (e + 1 < text + len) {
                                     end = q;
                                     after = e + 2;
                                     break;

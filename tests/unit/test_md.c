@@ -1,4 +1,5 @@
 /* Unit tests: Markdown rendering (md). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -117,6 +118,26 @@ START_TEST(site_relative_links_follow_a_base_path)
 }
 END_TEST
 
+/* Found by fuzz_markdown: an unclosed {% endraw at the very end of a
+ * buffer that is not NUL-terminated was searched past its end. */
+START_TEST(endraw_at_the_end_of_the_buffer)
+{
+    const char src[] = "{% raw %}x{% endraw";
+    size_t n = sizeof src - 1;
+    char *text = malloc(n); /* no NUL after it: ASan sees any overread */
+    struct diag d;
+    struct md_result r;
+
+    memcpy(text, src, n);
+    diag_init(&d, NULL);
+    ck_assert(md_render(text, n, "p.md", 1, "/", &r, &d));
+    ck_assert_int_ge(d.warnings, 1); /* never closed: left as text */
+    md_result_fini(&r);
+    diag_fini(&d);
+    free(text);
+}
+END_TEST
+
 START_TEST(deep_nesting_finishes)
 {
     struct diag d;
@@ -146,6 +167,7 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(excerpt_stops_at_more_marker_or_first_paragraph),
     TCHECK_CASE(hexo_raw_passes_through_and_other_tags_warn),
     TCHECK_CASE(site_relative_links_follow_a_base_path),
+    TCHECK_CASE(endraw_at_the_end_of_the_buffer),
     TCHECK_CASE(deep_nesting_finishes),
 };
 TCHECK_MAIN("md", cases)
