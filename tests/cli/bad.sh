@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Every broken input in tests/bad/ (and every input that must work, in
+# tests/good/) is dropped into a fresh copy of tests/minimal/, which has
+# already been built once, and the site is built again.  A bad case must
+# print exactly its expected error lines, exit 1 and leave public/
+# byte-identical with no temporary folder beside it.  The case format is
+# described in tests/bad/README.md.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+export LC_ALL=C
+
+base="$TMP/base"
+cp -r "$ROOT/tests/minimal" "$base"
+if ! "$BLOG" build --site "$base" --quiet >"$TMP/base.log" 2>&1; then
+  fail "the minimal site builds"
+  cat "$TMP/base.log"
+  exit 0
+fi
+snap() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+snap "$base/public" >"$TMP/base.sums"
+
+# ---- generated payloads (too big or too odd to commit) ----------------------
+
+fm() { printf -- '---\ntitle: %s\ndate: 2020-01-01\n---\n' "$1"; }
+gen_huge_post() { # 50 MB of Markdown
+  { fm Huge; yes 'All work and no play makes a long post. Again and again.' |
+      head -c 52428800; } >"$1"
+}
+gen_nested_list() { # 10 000 list levels, one inside the other
+  { fm Nested; printf -- '- %.0s' $(seq 10000); echo deep; } >"$1"
+}
+gen_nested_list_indented() { # 1 000 levels written with indentation
+  { fm Indented; for ((i = 0; i < 1000; i++)); do
+      printf '%*s- level %d\n' $((2 * i)) '' "$i"; done; } >"$1"
+}
+gen_deep_quote() { # 100 000 '>'
+  { fm Quotes; head -c 100000 /dev/zero | tr '\0' '>'; echo ' deep'; } >"$1"
+}
+gen_brackets() { # 100 000 '['
+  { fm Brackets; head -c 100000 /dev/zero | tr '\0' '['; echo; } >"$1"
+}
+gen_link_openers() { # 50 000 '[a]('
+  { fm Links; for ((i = 0; i < 5000; i++)); do
+      printf '[a](%.0s' 1 2 3 4 5 6 7 8 9 10; done; echo; } >"$1"
+}
+gen_emphasis() { # long runs of emphasis openers and closers
+  { fm Emphasis; head -c 50000 /dev/zero | tr '\0' '*'; printf 'a';
+    head -c 50000 /dev/zero | tr '\0' '_'; echo;
+    for ((i = 0; i < 5000; i++)); do
+      printf '*a **b _c __d %.0s' 1 2 3 4 5 6 7 8 9 10; done; echo; } >"$1"
+}
+gen_backticks() { # 100 000 backticks, then unmatched runs of every length
+  { fm Ticks; head -c 100000 /dev/zero | tr '\0' '`'; echo x;
+    for ((i = 1; i < 400; i++)); do
+      head -c "$i" /dev/zero | tr '\0' '`'; printf ' '; done; echo; } >"$1"
+}
+gen_many_headings() { # 30 000 headings with the same text: 30 000 ids
+  { fm Headings; for ((i = 0; i < 3000; i++)); do
+      printf '# Same\n%.0s' 1 2 3 4 5 6 7 8 9 10; done; } >"$1"
+}
+gen_unclosed_raw() { # 20 000 {% raw %} that are never closed
+  { fm Raw; for ((i = 0; i < 2000; i++)); do
+      printf '{%% raw %%} %.0s' 1 2 3 4 5 6 7 8 9 10; done; echo; } >"$1"
+}
+gen_many_relative_links() { # 100 000 relative <img> links
+  { fm Relative; printf '\n'; for ((i = 0; i < 10000; i++)); do
+      printf '<img src="x.png">%.0s' 1 2 3 4 5 6 7 8 9 10; done; echo; } >"$1"
+}
+gen_html_attrs() { # an HTML block with 100 000 unterminated attributes
+  { fm Attrs; printf '\n<div'; for ((i = 0; i < 10000; i++)); do
+      printf ' src="%.0s' 1 2 3 4 5 6 7 8 9 10; done; echo; } >"$1"
+}
+gen_long_line() { # one 8 MB line of front matter title
+  { printf -- '---\ntitle: '; head -c 8000000 /dev/zero | tr '\0' 'a';
+    printf '\ndate: 2020-01-01\n---\nx\n'; } >"$1"
+}
+gen_deep_yaml() { # 100 000 nested flow lists in front matter
+  { printf -- '---\ntitle: x\nkey: '; head -c 100000 /dev/zero | tr '\0' '[';
+    printf '\n---\n'; } >"$1"
+}
+gen_deep_template() { # 200 nested sections
+  for ((i = 0; i < 200; i++)); do printf '{{#a%d}}' "$i"; done >"$1"
+}
+gen_many_tags() { # 20 000 distinct tags on one post
+  { printf -- '---\ntitle: Tags\ndate: 2020-01-01\ntags: ['
+    for ((i = 0; i < 20000; i++)); do printf 't%d, ' "$i"; done
+    printf 'last]\n---\nx\n'; } >"$1"
+}
+
+# ---- one case ---------------------------------------------------------------
+
+# run_case KIND SPEC: KIND is bad or good; SPEC is NAME.err or NAME.ok.
+run_case() {
+  local kind="$1" spec="$2"
+  local dir name put="" status=1 mode="" gen="" cmd=build
+  local -a args=() rms=() want=() contains=()
+  dir=$(dirname "$spec")
+  name=$(basename "$spec"); name="${name%.*}"
+  [ "$kind" = good ] && status=0
+  case "$dir" in */scenarios) put="content/diagrams/$name.yaml" ;; esac
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      ''|'#'*) ;;
+      put:\ *) put="${line#put: }" ;;
+      status:\ *) status="${line#status: }" ;;
+      args:\ *) read -r -a args <<<"${line#args: }" ;;
+      mode:\ *) mode="${line#mode: }" ;;
+      gen:\ *) gen="${line#gen: }" ;;
+      rm:\ *) rms+=("${line#rm: }") ;;
+      cmd:\ *) cmd="${line#cmd: }" ;;
+      contains:\ *) contains+=("${line#contains: }") ;;
+      *) want+=("$line") ;;
+    esac
+  done <"$spec"
+
+  local label="$kind: $name" site="$TMP/case"
+  rm -rf "$site"
+  cp -a "$base" "$site"
+  local r
+  for r in "${rms[@]}"; do rm -rf "${site:?}/$r"; done
+  if [ -d "$dir/$name" ]; then
+    cp -r "$dir/$name/." "$site/"
+  else
+    local payload
+    payload=$(find "$dir" -maxdepth 1 -type f -name "$name.*" ! -name '*.err' ! -name '*.ok' | head -1)
+    if [ -z "$put" ]; then fail "$label" "no 'put:' line"; return; fi
+    mkdir -p "$(dirname "$site/$put")"
+    if [ -n "$gen" ]; then
+      "gen_$gen" "$site/$put"
+    elif [ -n "$payload" ]; then
+      cp "$payload" "$site/$put"
+    elif [ ${#rms[@]} -eq 0 ]; then
+      fail "$label" "no payload $dir/$name.* and no 'gen:'"; return
+    fi
+  fi
+  if [ -n "$mode" ]; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "# skip $label: root reads any file"
+      return
+    fi
+    chmod "$mode" "$site/$put"
+  fi
+
+  local t0 t1 rc
+  t0=$(date +%s%N)
+  timeout 60 "$BLOG" "$cmd" --site "$site" "${args[@]}" >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  t1=$(date +%s%N)
+  [ -n "$mode" ] && chmod 644 "$site/$put"
+  local -a got=()
+  while IFS= read -r line; do
+    got+=("${line//"$site"/\{site\}}")
+  done < <(grep -a ': error: ' "$TMP/err")
+  local why=""
+  if [ "$rc" -ne "$status" ]; then
+    why="exit $rc, expected $status"
+  elif [ "$(printf '%s\n' "${want[@]}")" != "$(printf '%s\n' "${got[@]}")" ]; then
+    why="error lines differ"
+  elif grep -aqE 'Sanitizer|runtime error' "$TMP/err"; then
+    why="sanitizer report"
+  elif [ "$kind" = bad ] && ! snap "$site/public" | cmp -s - "$TMP/base.sums"; then
+    why="public/ changed"
+  elif ls -d "$site"/public.tmp-* >/dev/null 2>&1; then
+    why="a temporary folder was left beside public/"
+  fi
+  local c
+  for c in "${contains[@]}"; do
+    [ -n "$why" ] && break
+    local f="${c%% *}" text="${c#* }"
+    grep -aqF -- "$text" "$site/public/$f" 2>/dev/null || why="public/$f lacks '$text'"
+  done
+  if [ -z "$why" ]; then
+    ok "$label ($(((t1 - t0) / 1000000)) ms)"
+  else
+    fail "$label" "$why"
+    local w
+    for w in "${want[@]}"; do echo "    want: $w"; done
+    for w in "${got[@]}"; do echo "    got:  $w"; done
+    grep -av ': error: ' "$TMP/err" | head -5 | sed 's/^/    stderr: /'
+  fi
+}
+
+for spec in "$ROOT"/tests/bad/*.err "$ROOT"/tests/bad/scenarios/*.err; do
+  [ -f "$spec" ] && run_case bad "$spec"
+done
+for spec in "$ROOT"/tests/good/*.ok; do
+  [ -f "$spec" ] && run_case good "$spec"
+done
