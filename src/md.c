@@ -473,13 +473,41 @@ unraw(char *html, const struct raw *raw)
     return buf_detach(&b);
 }
 
+/*
+ * The placeholder bytes 0x02 and 0x03 are control characters that have no
+ * place in HTML; written in a post they would be taken for placeholders,
+ * so they become U+FFFD, as cmark does with NUL.  Returns NULL when the
+ * text has none (the common case), else a new string.
+ */
+static char *
+mask_placeholder_bytes(const char *text, size_t len, size_t *outlen)
+{
+    struct buf b;
+
+    if (memchr(text, RAW_OPEN[0], len) == NULL &&
+        memchr(text, RAW_CLOSE[0], len) == NULL)
+        return NULL;
+    buf_init(&b);
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == RAW_OPEN[0] || text[i] == RAW_CLOSE[0])
+            buf_puts(&b, "\xef\xbf\xbd");
+        else
+            buf_putc(&b, text[i]);
+    }
+    *outlen = b.len;
+    return buf_detach(&b);
+}
+
 bool
 md_render(const char *text, size_t len, const char *path, int first_line,
           const char *root, struct md_result *out, struct diag *d)
 {
     struct raw raw = {0};
-    size_t n;
-    char *src = hexo_tags(text, len, path, first_line, &raw, d, &n);
+    size_t n, mlen;
+    char *masked = mask_placeholder_bytes(text, len, &mlen);
+    char *src = masked != NULL
+                    ? hexo_tags(masked, mlen, path, first_line, &raw, d, &n)
+                    : hexo_tags(text, len, path, first_line, &raw, d, &n);
     cmark_node *doc = cmark_parse_document(src, n, CMARK_OPT_UNSAFE);
     struct buf html;
     struct ids ids = {0};
@@ -488,6 +516,7 @@ md_render(const char *text, size_t len, const char *path, int first_line,
 
     memset(out, 0, sizeof *out);
     free(src);
+    free(masked);
     if (doc == NULL) {
         diag_error(d, path, first_line, 1, "cannot parse the Markdown");
         for (size_t i = 0; i < raw.n; i++)
