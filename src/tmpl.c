@@ -197,7 +197,11 @@ parse(struct parser *p, struct node *root)
             c = find(in + 1, p->end, cl, p->clen + 1);
             after = c != NULL ? c + p->clen + 1 : NULL;
         } else {
-            c = find(in, p->end, p->close, p->clen);
+            /* the close is looked for after a sigil: with delimiters
+             * "{{ >", the '>' of "{{>" does not close the tag */
+            const char *from =
+                type != '\0' && strchr("#^/!>&", type) != NULL ? in + 1 : in;
+            c = find(from, p->end, p->close, p->clen);
             after = c != NULL ? c + p->clen : NULL;
         }
         if (c == NULL) {

@@ -1,0 +1,89 @@
+/* Unit tests: the Mustache engine's errors and limits (tmpl); the spec
+ * itself is tests/unit/test_mustache_spec.c. */
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "tcheck.h"
+#include "tmpl.h"
+#include "val.h"
+
+/* Compiles src as template "t" (and partials p, q when given), renders
+ * it with a small context; returns the output or the first message. */
+static char *
+run(const char *src, const char *p, const char *q, bool *ok)
+{
+    static char out[4096];
+    struct tmpl_set *set = tmpl_set_new();
+    struct val *ctx = val_map(), *list = val_list();
+    struct diag d;
+    struct buf b;
+
+    val_set_str(ctx, "title", "T<&>");
+    val_push(list, val_str("a"));
+    val_push(list, val_str("b"));
+    val_set(ctx, "list", list);
+    diag_init(&d, NULL);
+    buf_init(&b);
+    tmpl_set_strict(set, true);
+    *ok = tmpl_set_add(set, "t", src, strlen(src), "t.html", &d);
+    if (p != NULL)
+        *ok &= tmpl_set_add(set, "p", p, strlen(p), "p.html", &d);
+    if (q != NULL)
+        *ok &= tmpl_set_add(set, "q", q, strlen(q), "q.html", &d);
+    if (*ok)
+        *ok = tmpl_render(set, "t", ctx, &b, &d);
+    snprintf(out, sizeof out, "%s", *ok ? buf_str(&b) : buf_str(&d.text));
+    buf_fini(&b);
+    diag_fini(&d);
+    val_free(ctx);
+    tmpl_set_free(set);
+    return out;
+}
+
+/* Found by fuzz_mustache: with the delimiters "{{" and ">", the '>' of
+ * "{{>" closed the tag before its name began (a negative length). */
+START_TEST(close_delimiter_is_looked_for_after_the_sigil)
+{
+    bool ok;
+    const char *out = run("{{={{ >=}}[{{>p>]", "({{title}})", NULL, &ok);
+    ck_assert_msg(ok, "%s", out);
+    ck_assert_str_eq(out, "[(T&lt;&amp;&gt;)]");
+    out = run("{{={{ >=}}{{>>", NULL, NULL, &ok);
+    ck_assert(!ok);
+    ck_assert_str_eq(out, "t.html:1:11: error: empty tag '{{>'; put a name "
+                          "in it\n");
+}
+END_TEST
+
+START_TEST(unclosed_and_mismatched_sections_are_errors)
+{
+    bool ok;
+    ck_assert_str_eq(run("a\n{{#list}}x", NULL, NULL, &ok),
+                     "t.html:2:1: error: section 'list' is never closed; "
+                     "add {{/list}}\n");
+    ck_assert_str_eq(run("{{#a}}{{#b}}{{/a}}", NULL, NULL, &ok),
+                     "t.html:1:13: error: 'a' does not close section 'b' "
+                     "opened on line 1; close it with {{/b}} first\n");
+    ck_assert_str_eq(run("{{/a}}", NULL, NULL, &ok),
+                     "t.html:1:1: error: '{{/a}}' closes a section that was "
+                     "never opened; remove it\n");
+}
+END_TEST
+
+START_TEST(recursive_partials_stop_with_an_error)
+{
+    bool ok;
+    ck_assert_str_eq(run("{{>p}}", "x{{>q}}", "{{>p}}", &ok),
+                     "q.html:1:1: error: partials nested deeper than 100; "
+                     "does 'p' include itself?\n");
+    ck_assert(!ok);
+}
+END_TEST
+
+static const struct tcheck_case cases[] = {
+    TCHECK_CASE(close_delimiter_is_looked_for_after_the_sigil),
+    TCHECK_CASE(unclosed_and_mismatched_sections_are_errors),
+    TCHECK_CASE(recursive_partials_stop_with_an_error),
+};
+TCHECK_MAIN("tmpl", cases)
