@@ -1337,15 +1337,16 @@ link_target(const struct site *s, const char *from, const char *url)
         u++;
         n--;
     } else {
-        /* relative to the page's folder */
+        /* relative to the page's folder: made site-relative ("/" + the
+         * folder + the link), which the branch above resolves */
         buf_init(&b);
+        buf_putc(&b, '/');
         const char *slash = strrchr(from, '/');
         if (slash != NULL)
             buf_add(&b, from, (size_t)(slash - from) + 1);
         buf_add(&b, u, n);
         char *joined = buf_detach(&b);
         char *t = link_target(s, "", joined);
-        /* "/" was not prefixed: the joined path is already under root */
         free(joined);
         return t;
     }

@@ -61,9 +61,9 @@ gen_unclosed_raw() { # 20 000 {% raw %} that are never closed
   { fm Raw; for ((i = 0; i < 2000; i++)); do
       printf '{%% raw %%} %.0s' 1 2 3 4 5 6 7 8 9 10; done; echo; } >"$1"
 }
-gen_many_relative_links() { # 100 000 relative <img> links
-  { fm Relative; printf '\n'; for ((i = 0; i < 10000; i++)); do
-      printf '<img src="x.png">%.0s' 1 2 3 4 5 6 7 8 9 10; done; echo; } >"$1"
+gen_many_relative_links() { # 20 000 relative links to a page that exists
+  { fm Relative; printf '\n'; for ((i = 0; i < 2000; i++)); do
+      printf '<img src="../../../../404.html">%.0s' 1 2 3 4 5 6 7 8 9 10; done; echo; } >"$1"
 }
 gen_html_attrs() { # an HTML block with 100 000 unterminated attributes
   { fm Attrs; printf '\n<div'; for ((i = 0; i < 10000; i++)); do
