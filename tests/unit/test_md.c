@@ -1,4 +1,5 @@
 /* Unit tests: Markdown rendering (md). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -162,6 +163,25 @@ START_TEST(placeholder_bytes_in_the_text_are_not_raw_blocks)
 }
 END_TEST
 
+/* Found by fuzz_markdown: the search for the "%}" after {% endraw ran
+ * past the end of a text that is not NUL-terminated (ASan builds). */
+START_TEST(text_is_read_only_up_to_its_length)
+{
+    static const char src[] = "{% raw %}x{% endraw %";
+    char *text = malloc(sizeof src - 1);
+    struct md_result r;
+    struct diag d;
+
+    memcpy(text, src, sizeof src - 1);
+    diag_init(&d, NULL);
+    ck_assert(md_render(text, sizeof src - 1, "p.md", 5, "/", &r, &d));
+    ck_assert_int_eq(d.warnings, 1); /* never closed */
+    md_result_fini(&r);
+    diag_fini(&d);
+    free(text);
+}
+END_TEST
+
 static const struct tcheck_case cases[] = {
     TCHECK_CASE(raw_html_img_survives_as_written),
     TCHECK_CASE(headings_get_unique_ids),
@@ -171,5 +191,6 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(site_relative_links_follow_a_base_path),
     TCHECK_CASE(deep_nesting_finishes),
     TCHECK_CASE(placeholder_bytes_in_the_text_are_not_raw_blocks),
+    TCHECK_CASE(text_is_read_only_up_to_its_length),
 };
 TCHECK_MAIN("md", cases)
