@@ -21,6 +21,15 @@ snap "$base/public" >"$TMP/base.sums"
 # ---- generated payloads (too big or too odd to commit) ----------------------
 
 fm() { printf -- '---\ntitle: %s\ndate: 2020-01-01\n---\n' "$1"; }
+gen_fifo() { # a named pipe where a post should be: nobody writes to it
+  mkfifo "$1"
+}
+gen_device() { # a post that is a link to /dev/zero, an endless file
+  ln -s /dev/zero "$1"
+}
+gen_dangling() { # a link to nothing
+  ln -s "$TMP/nothing-here.md" "$1"
+}
 gen_huge_post() { # 50 MB of Markdown
   { fm Huge; yes 'All work and no play makes a long post. Again and again.' |
       head -c 52428800; } >"$1"
