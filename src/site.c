@@ -658,14 +658,60 @@ add_post(struct post ***list, size_t *n, struct post *p)
     (*list)[(*n)++] = p;
 }
 
+/* The folders being walked, innermost first: a link that leads back to
+ * one of them would make the walk go round until the path is too long. */
+struct walk {
+    dev_t dev;
+    ino_t ino;
+    const char *path;
+    const struct walk *up;
+};
+
+/* Enters dir: fills *w and returns true, or reports a loop. */
+static bool
+walk_enter(struct site *s, const char *dir, const struct walk *up,
+           struct walk *w)
+{
+    struct stat st;
+
+    if (stat(dir, &st) != 0)
+        return false;
+    for (const struct walk *c = up; c != NULL; c = c->up) {
+        if (c->dev == st.st_dev && c->ino == st.st_ino) {
+            diag_error(s->d, dir, 0, 0,
+                       "this folder is '%s' again (a link makes a loop); "
+                       "remove the link",
+                       c->path);
+            return false;
+        }
+    }
+    *w = (struct walk){st.st_dev, st.st_ino, dir, up};
+    return true;
+}
+
+/* A folder named like a content file is a mistake: a post is a file. */
+static bool
+is_md_folder(struct site *s, const char *path, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n < 3 || strcmp(name + n - 3, ".md") != 0)
+        return false;
+    diag_error(s->d, path, 0, 0,
+               "a folder named like a Markdown file; rename it (a post or "
+               "page is a file NAME.md)");
+    return true;
+}
+
 /* Walks content/posts recursively (sorted, so the order never depends on
  * the file system). */
 static void
-read_posts_dir(struct site *s, const char *dir)
+read_posts_dir(struct site *s, const char *dir, const struct walk *up)
 {
-    char **names = fs_list(dir);
+    struct walk w;
+    char **names;
 
-    if (names == NULL)
+    if (!walk_enter(s, dir, up, &w) || (names = fs_list(dir)) == NULL)
         return;
     for (char **q = names; *q != NULL; q++) {
         if ((*q)[0] == '.' || (*q)[0] == '_')
@@ -673,7 +719,8 @@ read_posts_dir(struct site *s, const char *dir)
         char *path = fs_join(dir, *q);
         size_t n = strlen(*q);
         if (fs_is_dir(path)) {
-            read_posts_dir(s, path);
+            if (!is_md_folder(s, path, *q))
+                read_posts_dir(s, path, &w);
         } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
             char *stem = xstrndup(*q, n - 3);
             struct post *p = read_post(s, path, stem, false);
@@ -687,11 +734,13 @@ read_posts_dir(struct site *s, const char *dir)
 }
 
 static void
-read_pages_dir(struct site *s, const char *dir, const char *prefix)
+read_pages_dir(struct site *s, const char *dir, const char *prefix,
+               const struct walk *up)
 {
-    char **names = fs_list(dir);
+    struct walk w;
+    char **names;
 
-    if (names == NULL)
+    if (!walk_enter(s, dir, up, &w) || (names = fs_list(dir)) == NULL)
         return;
     for (char **q = names; *q != NULL; q++) {
         if ((*q)[0] == '.' || (*q)[0] == '_')
@@ -699,9 +748,12 @@ read_pages_dir(struct site *s, const char *dir, const char *prefix)
         char *path = fs_join(dir, *q);
         size_t n = strlen(*q);
         if (fs_is_dir(path)) {
-            char *sub = *prefix ? xasprintf("%s/%s", prefix, *q) : xstrdup(*q);
-            read_pages_dir(s, path, sub);
-            free(sub);
+            if (!is_md_folder(s, path, *q)) {
+                char *sub =
+                    *prefix ? xasprintf("%s/%s", prefix, *q) : xstrdup(*q);
+                read_pages_dir(s, path, sub, &w);
+                free(sub);
+            }
         } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
             char *stem;
             if (strcmp(*q, "index.md") == 0 && *prefix)
@@ -1232,17 +1284,19 @@ render_sitemap(struct site *s)
 /* ---- assets and diagrams ---------------------------------------------- */
 
 static void
-copy_tree(struct site *s, const char *from, const char *rel)
+copy_tree(struct site *s, const char *from, const char *rel,
+          const struct walk *up)
 {
-    char **names = fs_list(from);
+    struct walk w;
+    char **names;
 
-    if (names == NULL)
+    if (!walk_enter(s, from, up, &w) || (names = fs_list(from)) == NULL)
         return;
     for (char **q = names; *q != NULL; q++) {
         char *path = fs_join(from, *q);
         char *sub = *rel ? xasprintf("%s/%s", rel, *q) : xstrdup(*q);
         if (fs_is_dir(path)) {
-            copy_tree(s, path, sub);
+            copy_tree(s, path, sub, &w);
         } else if (set_put(&s->outputs, sub, NULL) != NULL) {
             diag_error(s->d, path, 0, 0,
                        "'/%s' is also a generated page; rename the file",
@@ -1540,8 +1594,8 @@ site_build(const struct site_opts *o, struct diag *d)
     phase("config");
     char *posts = fs_join(o->site_dir, "content/posts");
     char *pages = fs_join(o->site_dir, "content/pages");
-    read_posts_dir(&s, posts);
-    read_pages_dir(&s, pages, "");
+    read_posts_dir(&s, posts, NULL);
+    read_pages_dir(&s, pages, "", NULL);
     free(posts);
     free(pages);
     phase("read");
@@ -1591,7 +1645,7 @@ site_build(const struct site_opts *o, struct diag *d)
     render_feed(&s);
     render_sitemap(&s);
     char *assets = fs_join(o->site_dir, "assets");
-    copy_tree(&s, assets, "");
+    copy_tree(&s, assets, "", NULL);
     free(assets);
     phase("feed");
     build_diagrams(&s);

@@ -30,6 +30,14 @@ gen_device() { # a post that is a link to /dev/zero, an endless file
 gen_dangling() { # a link to nothing
   ln -s "$TMP/nothing-here.md" "$1"
 }
+gen_loop() { # a link to the folder it is in
+  ln -s . "$1"
+}
+gen_loop_up() { # a link two folders up, from a folder that holds a post
+  mkdir -p "$1"
+  printf -- '---\ntitle: Deep\ndate: 2020-01-01\n---\nx\n' >"$1/deep.md"
+  ln -s ../.. "$1/up"
+}
 gen_huge_post() { # 50 MB of Markdown
   { fm Huge; yes 'All work and no play makes a long post. Again and again.' |
       head -c 52428800; } >"$1"
