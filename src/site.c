@@ -248,6 +248,32 @@ note_html(struct site *s, const char *url)
     s->html_pages[s->nhtml++] = xstrdup(url);
 }
 
+/* True if u (no leading '/') can be a page's path under the output: no
+ * "." or ".." or empty folder names that would step outside it or alias
+ * another page, no characters that end or break a URL in HTML. */
+static bool
+path_ok(const char *u)
+{
+    const char *seg = u;
+
+    if (*u == '\0')
+        return false;
+    for (const char *p = u;; p++) {
+        if (*p == '/' || *p == '\0') {
+            size_t n = (size_t)(p - seg);
+            if ((n == 0 && *p == '/') || (n == 1 && seg[0] == '.') ||
+                (n == 2 && seg[0] == '.' && seg[1] == '.'))
+                return false;
+            if (*p == '\0')
+                return true;
+            seg = p + 1;
+        } else if ((unsigned char)*p < 0x20 || *p == 0x7f ||
+                   strchr(" \"<>\\?#", *p) != NULL) {
+            return false;
+        }
+    }
+}
+
 /* ---- site.yaml -------------------------------------------------------- */
 
 static const char *
@@ -326,6 +352,18 @@ load_config(struct site *s)
         }
     }
     s->permalink = conf_str(s, "permalink", ":year/:month/:day/:title/", false);
+    {
+        const char *u = s->permalink;
+        while (*u == '/')
+            u++;
+        if (!path_ok(u)) {
+            const struct val *pv = val_get(s->config, "permalink");
+            diag_error(s->d, s->config_path, pv->line, pv->col,
+                       "permalink '%s' is not a path pattern like "
+                       "':year/:month/:day/:title/'",
+                       s->permalink);
+        }
+    }
     const struct val *pp = val_get(s->config, "per_page");
     s->per_page = 10;
     if (pp != NULL) {
@@ -604,7 +642,7 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
         while (*u == '/')
             u++;
         size_t n = strlen(u);
-        if (n == 0 || strstr(u, "..") != NULL || strpbrk(u, " \"<>\\?#")) {
+        if (!path_ok(u)) {
             const struct val *pv = val_get(p->fm, "permalink");
             diag_error(s->d, path, pv->line, pv->col,
                        "permalink '%s' is not a path like "
@@ -618,6 +656,11 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
         }
     } else if (is_page) {
         p->url = xasprintf("%s/", stem);
+        if (!path_ok(p->url))
+            diag_error(s->d, path, 1, 1,
+                       "the file's name gives the path '/%s', which is not "
+                       "a web path; rename it or set 'permalink:'",
+                       p->url);
     } else {
         char err[256];
         bool safe = true;
@@ -784,13 +827,48 @@ cmp_posts(const void *a, const void *b)
     return strcmp(p->src, q->src);
 }
 
+/* What the build generates at url (a post's path), or NULL if nothing:
+ * a post there would overwrite it or be overwritten. */
+static const char *
+generated_at(const char *url)
+{
+    static const struct {
+        const char *folder, *what;
+    } gen[] = {
+        {"page", "the home page's later pages"}, {"tags", "the tag pages"},
+        {"categories", "the category pages"}, {"archives", "the archive"},
+        {"atom.xml", "the feed"}, {"sitemap.xml", "the sitemap"},
+        {"robots.txt", "robots.txt"}, {"404.html", "the 404 page"},
+    };
+    size_t n = strcspn(url, "/");
+
+    if (*url == '\0' || strcmp(url, "index.html") == 0)
+        return "the home page";
+    for (size_t i = 0; i < sizeof gen / sizeof *gen; i++)
+        if (strlen(gen[i].folder) == n && strncmp(url, gen[i].folder, n) == 0)
+            return gen[i].what;
+    return NULL;
+}
+
 static void
 check_urls(struct site *s, struct post **list, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const struct post *p = list[i];
         const struct post *other = set_get(&s->urls, p->url);
-        if (other != NULL) {
+        const char *what = generated_at(p->url);
+        if (what != NULL) {
+            const struct val *pv = val_get(p->fm, "permalink");
+            diag_error(s->d, p->src, pv != NULL ? pv->line : 1,
+                       pv != NULL ? pv->col : 1,
+                       "permalink '/%s' is where %s %s generated; set "
+                       "another 'permalink:'",
+                       p->url, what,
+                       strncmp(what, "the", 3) == 0 &&
+                               what[strlen(what) - 1] == 's'
+                           ? "are"
+                           : "is");
+        } else if (other != NULL) {
             const struct val *pv = val_get(p->fm, "permalink");
             diag_error(s->d, p->src, pv != NULL ? pv->line : 1,
                        pv != NULL ? pv->col : 1,
