@@ -207,8 +207,12 @@ parse(struct parser *p, struct node *root)
         if (c == NULL) {
             position(p, o, &line, &col);
             diag_error(p->d, p->path, line, col,
-                       "tag '%.*s' is never closed; add '%.*s'",
-                       (int)p->olen, p->open, (int)p->clen, p->close);
+                       "tag '%.*s%s' is never closed; add '%s%.*s'",
+                       (int)p->olen, p->open,
+                       type == '{' || type == '=' ? (type == '{' ? "{" : "=")
+                                                  : "",
+                       type == '{' ? "}" : type == '=' ? "=" : "",
+                       (int)p->clen, p->close);
             return false;
         }
         /* the tag's name, trimmed */
@@ -233,6 +237,7 @@ parse(struct parser *p, struct node *root)
             standalone = at_start && at_end;
         }
         add_text(stack[depth], s, (size_t)((standalone ? ls : o) - s));
+        const char *tag_end = after; /* the tag alone, for messages */
         if (standalone) {
             if (le < p->end && *le == '\r')
                 le++;
@@ -243,8 +248,8 @@ parse(struct parser *p, struct node *root)
         position(p, o, &line, &col);
         if (ns == ne && type != '!' && type != '=') {
             diag_error(p->d, p->path, line, col,
-                       "empty tag '%.*s%.*s'; put a name in it", (int)p->olen,
-                       p->open, (int)p->clen, p->close);
+                       "empty tag '%.*s'; put a name in it",
+                       (int)(tag_end - o), o);
             return false;
         }
         struct node *n;
@@ -256,7 +261,7 @@ parse(struct parser *p, struct node *root)
                 diag_error(p->d, p->path, line, col,
                            "bad delimiter change '%.*s'; write it like "
                            "{{=<%% %%>=}}",
-                           (int)(after - o), o);
+                           (int)(tag_end - o), o);
                 return false;
             }
             break;
@@ -264,7 +269,9 @@ parse(struct parser *p, struct node *root)
         case '^':
             if (depth == TMPL_MAX_DEPTH) {
                 diag_error(p->d, p->path, line, col,
-                           "sections nested deeper than %d", TMPL_MAX_DEPTH);
+                           "sections nested deeper than %d; is a closing "
+                           "tag missing?",
+                           TMPL_MAX_DEPTH);
                 return false;
             }
             n = add_node(stack[depth], type == '#' ? N_SECTION : N_INVERTED);
@@ -278,7 +285,7 @@ parse(struct parser *p, struct node *root)
                 diag_error(p->d, p->path, line, col,
                            "'%.*s' closes a section that was never opened; "
                            "remove it",
-                           (int)(after - o), o);
+                           (int)(tag_end - o), o);
                 return false;
             }
             if ((size_t)(ne - ns) != stack[depth]->len ||

@@ -51,7 +51,7 @@ START_TEST(close_delimiter_is_looked_for_after_the_sigil)
     ck_assert_str_eq(out, "[(T&lt;&amp;&gt;)]");
     out = run("{{={{ >=}}{{>>", NULL, NULL, &ok);
     ck_assert(!ok);
-    ck_assert_str_eq(out, "t.html:1:11: error: empty tag '{{>'; put a name "
+    ck_assert_str_eq(out, "t.html:1:11: error: empty tag '{{>>'; put a name "
                           "in it\n");
 }
 END_TEST
@@ -71,6 +71,23 @@ START_TEST(unclosed_and_mismatched_sections_are_errors)
 }
 END_TEST
 
+/* A standalone tag takes its line's white space and newline with it; the
+ * message quoted them too, and broke the one-line form. */
+START_TEST(messages_quote_a_standalone_tag_without_its_line_end)
+{
+    bool ok;
+    ck_assert_str_eq(run("a\n  {{/x}}  \nb", NULL, NULL, &ok),
+                     "t.html:2:3: error: '{{/x}}' closes a section that was "
+                     "never opened; remove it\n");
+    ck_assert_str_eq(run("a\n{{= x =}}\n", NULL, NULL, &ok),
+                     "t.html:2:1: error: bad delimiter change '{{= x =}}'; "
+                     "write it like {{=<% %>=}}\n");
+    ck_assert_str_eq(run("{{{x}}", NULL, NULL, &ok),
+                     "t.html:1:1: error: tag '{{{' is never closed; add "
+                     "'}}}'\n");
+}
+END_TEST
+
 START_TEST(recursive_partials_stop_with_an_error)
 {
     bool ok;
@@ -84,6 +101,7 @@ END_TEST
 static const struct tcheck_case cases[] = {
     TCHECK_CASE(close_delimiter_is_looked_for_after_the_sigil),
     TCHECK_CASE(unclosed_and_mismatched_sections_are_errors),
+    TCHECK_CASE(messages_quote_a_standalone_tag_without_its_line_end),
     TCHECK_CASE(recursive_partials_stop_with_an_error),
 };
 TCHECK_MAIN("tmpl", cases)
