@@ -182,6 +182,7 @@ struct site {
     struct val *site_val;  /* `site` in every template */
     struct strset outputs; /* every file written, relative to the output */
     struct strset urls;    /* page url -> its post (clash check) */
+    struct strset failed;  /* templates whose rendering failed once */
     char **html_pages;     /* every HTML page's url, for the sitemap */
     size_t nhtml, caphtml;
     char *tmp;             /* the folder being written */
@@ -403,8 +404,35 @@ load_config(struct site *s)
 
 /* ---- templates -------------------------------------------------------- */
 
+/* True if templates/NAME.html does not exist in a templates folder that
+ * does; when the file exists but did not compile, or the folder is
+ * missing, that error was reported already and is not repeated per use. */
+static bool
+is_missing_template(const struct site *s, const char *name)
+{
+    if (tmpl_set_has(s->tmpl, name))
+        return false;
+    char *dir = fs_join(s->o->site_dir, "templates");
+    char *file = xasprintf("%s/%s.html", dir, name);
+    bool missing = fs_is_dir(dir) && !fs_exists(file);
+    free(file);
+    free(dir);
+    return missing;
+}
+
 static const char *const required_templates[] = {
     "layout", "post", "page", "index", "tag", "tags", "archive", "404"};
+
+/* A missing required template is reported once, not for every post. */
+static bool
+is_required_template(const char *name)
+{
+    for (size_t i = 0; i < sizeof required_templates / sizeof *required_templates;
+         i++)
+        if (strcmp(name, required_templates[i]) == 0)
+            return true;
+    return false;
+}
 
 static bool
 load_templates(struct site *s)
@@ -438,7 +466,7 @@ load_templates(struct site *s)
     fs_list_free(names);
     for (size_t i = 0; i < sizeof required_templates / sizeof *required_templates;
          i++) {
-        if (!tmpl_set_has(s->tmpl, required_templates[i])) {
+        if (is_missing_template(s, required_templates[i])) {
             diag_error(s->d, dir, 0, 0,
                        "no template '%s'; create templates/%s.html",
                        required_templates[i], required_templates[i]);
@@ -625,7 +653,7 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
         p->description = xstrdup(v);
     v = fm_string(s, p, "layout");
     p->layout = xstrdup(v != NULL ? v : is_page ? "page" : "post");
-    if (!tmpl_set_has(s->tmpl, p->layout)) {
+    if (is_missing_template(s, p->layout) && !is_required_template(p->layout)) {
         const struct val *lv = val_get(p->fm, "layout");
         diag_error(s->d, path, lv != NULL ? lv->line : 1,
                    lv != NULL ? lv->col : 1,
@@ -1080,12 +1108,20 @@ render_page(struct site *s, const char *inner, struct val *ctx,
     val_set(ctx, "canonical",
             val_str_take(xasprintf("%s%s", s->base_url,
                                    strcmp(url, "404.html") == 0 ? "" : url)));
-    if (!tmpl_render(s->tmpl, inner, ctx, &body, s->d))
+    /* a template that failed is not rendered again: its error would be
+     * repeated for every tag page or post that uses it */
+    if (set_has(&s->failed, inner) || set_has(&s->failed, "layout"))
         goto out;
+    if (!tmpl_render(s->tmpl, inner, ctx, &body, s->d)) {
+        set_put(&s->failed, inner, NULL);
+        goto out;
+    }
     val_set(ctx, "content", val_strn(body.data != NULL ? body.data : "",
                                      body.len));
-    if (!tmpl_render(s->tmpl, "layout", ctx, &page, s->d))
+    if (!tmpl_render(s->tmpl, "layout", ctx, &page, s->d)) {
+        set_put(&s->failed, "layout", NULL);
         goto out;
+    }
     size_t n = strlen(url);
     if (n == 0 || url[n - 1] == '/')
         rel = xasprintf("%sindex.html", url);
@@ -1752,6 +1788,7 @@ out:
     free(s.html_pages);
     set_fini(&s.outputs);
     set_fini(&s.urls);
+    set_fini(&s.failed);
     val_free(s.site_val);
     tmpl_set_free(s.tmpl);
     val_free(s.config);

@@ -142,8 +142,10 @@ run_case() {
   else
     local payload
     payload=$(find "$dir" -maxdepth 1 -type f -name "$name.*" ! -name '*.err' ! -name '*.ok' | head -1)
-    if [ -z "$put" ]; then fail "$label" "no 'put:' line"; return; fi
-    mkdir -p "$(dirname "$site/$put")"
+    if [ -z "$put" ] && [ ${#rms[@]} -eq 0 ]; then
+      fail "$label" "no 'put:' line"; return
+    fi
+    [ -n "$put" ] && mkdir -p "$(dirname "$site/$put")"
     if [ -n "$gen" ]; then
       "gen_$gen" "$site/$put"
     elif [ -n "$payload" ]; then
