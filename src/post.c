@@ -62,9 +62,16 @@ post_set_zone(const char *name)
             return false;
         snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name);
         FILE *f = fopen(path, "rb");
+        char magic[4];
         if (f == NULL)
             return false;
+        /* the folder also holds zone.tab and friends, which are text: a
+         * zone is a TZif file (RFC 8536); anything else made glibc fall
+         * back to UTC without a word */
+        bool tzif = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
         fclose(f);
+        if (!tzif)
+            return false;
     }
     setenv("TZ", name, 1);
     tzset();
@@ -88,13 +95,24 @@ fill_local(struct post_date *out, int64_t epoch)
     out->offset = (int)tm.tm_gmtoff;
 }
 
+/* "PST", "CEST", "UTC": what a zone's abbreviation looks like. */
+static bool
+is_zone_name(const char *p)
+{
+    size_t n = 0;
+
+    while (p[n] >= 'A' && p[n] <= 'Z')
+        n++;
+    return n >= 2 && n <= 5 && p[n] == '\0';
+}
+
 bool
 post_parse_date(const char *s, struct post_date *out, char *err,
                 size_t errlen)
 {
     const char *p = s;
     int y, mo, d, h = 0, mi = 0, se = 0, tzh = 0, tzm = 0, sign = 0;
-    bool zone = false;
+    bool zone = false, has_time = false;
 
     while (*p == ' ')
         p++;
@@ -108,6 +126,7 @@ post_parse_date(const char *s, struct post_date *out, char *err,
             p++;
         if (digits(&p, 2, &h) == 0 || *p++ != ':' || digits(&p, 2, &mi) != 2)
             goto syntax;
+        has_time = true;
         if (*p == ':') {
             p++;
             if (digits(&p, 2, &se) != 2)
@@ -137,6 +156,13 @@ post_parse_date(const char *s, struct post_date *out, char *err,
     }
     while (*p == ' ')
         p++;
+    if (!zone && has_time && is_zone_name(p)) {
+        snprintf(err, errlen,
+                 "time zone '%s' in '%s' is not understood; write an offset "
+                 "like +08:00 or -05:00, or Z for UTC",
+                 p, s);
+        return false;
+    }
     if (*p != '\0')
         goto syntax;
     if (mo < 1 || mo > 12) {
@@ -152,10 +178,17 @@ post_parse_date(const char *s, struct post_date *out, char *err,
                  mo, days_in_month(y, mo), d);
         return false;
     }
-    if (h > 23 || mi > 59 || se > 60 || tzh > 23 || tzm > 59) {
+    if (h > 23 || mi > 59 || se > 60) {
         snprintf(err, errlen,
                  "impossible time in '%s'; hours are 0 to 23, minutes and "
                  "seconds 0 to 59",
+                 s);
+        return false;
+    }
+    if (tzh > 23 || tzm > 59) {
+        snprintf(err, errlen,
+                 "impossible zone offset in '%s'; offsets run from -23:59 "
+                 "to +23:59",
                  s);
         return false;
     }

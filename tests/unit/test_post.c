@@ -79,6 +79,31 @@ START_TEST(impossible_dates_are_refused_not_rolled_over)
 }
 END_TEST
 
+START_TEST(zones_are_offsets_not_names)
+{
+    ck_assert_str_eq(date_err("2019-07-14 10:00:00 +25:00"),
+                     "impossible zone offset in '2019-07-14 10:00:00 "
+                     "+25:00'; offsets run from -23:59 to +23:59");
+    ck_assert_str_eq(date_err("2019-07-14 00:00:00 PST"),
+                     "time zone 'PST' in '2019-07-14 00:00:00 PST' is not "
+                     "understood; write an offset like +08:00 or -05:00, or "
+                     "Z for UTC");
+    date_ok("2019-07-14 10:00:00 -05:30");
+}
+END_TEST
+
+/* zone.tab sits among the zones but is text: glibc read it as UTC */
+START_TEST(site_zone_must_be_a_zone_file)
+{
+    ck_assert(!post_set_zone("zone.tab"));
+    ck_assert(!post_set_zone("Asia"));
+    ck_assert(!post_set_zone("../../etc/passwd"));
+    ck_assert(!post_set_zone("Mars/Olympus"));
+    ck_assert(post_set_zone("Europe/Paris"));
+    ck_assert(post_set_zone("UTC"));
+}
+END_TEST
+
 START_TEST(slugs_fold_everything_but_letters_and_digits)
 {
     const char *cases[][2] = {
@@ -232,6 +257,8 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(hexo_date_with_one_digit_month_is_read_in_site_zone),
     TCHECK_CASE(date_forms_of_yaml_1_1),
     TCHECK_CASE(impossible_dates_are_refused_not_rolled_over),
+    TCHECK_CASE(zones_are_offsets_not_names),
+    TCHECK_CASE(site_zone_must_be_a_zone_file),
     TCHECK_CASE(slugs_fold_everything_but_letters_and_digits),
     TCHECK_CASE(tags_from_comma_string_block_and_flow_lists),
     TCHECK_CASE(tags_as_a_map_is_an_error_at_its_position),
