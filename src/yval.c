@@ -35,6 +35,22 @@ col_of(yaml_mark_t m)
     return (int)m.column + 1;
 }
 
+/* 1-based line and column of byte offset off in the text. */
+static void
+position(const struct ctx *c, size_t off, int *line, int *col)
+{
+    *line = 1 + c->line_offset;
+    *col = 1;
+    for (size_t i = 0; i < off && i < c->len; i++) {
+        if (c->text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)c->text[i] & 0xc0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
 static bool
 next(struct ctx *c, yaml_event_t *ev)
 {
@@ -43,20 +59,42 @@ next(struct ctx *c, yaml_event_t *ev)
     const yaml_parser_t *p = &c->parser;
     const char *what = p->problem != NULL ? p->problem : "malformed YAML";
     yaml_mark_t m = p->problem_mark;
-    const char *hint = "";
+    int line = line_of(c, m), col = col_of(m);
+    int cline = line_of(c, p->context_mark);
+    char hint[160] = "";
 
-    if (strstr(what, "mapping values are not allowed") != NULL)
-        hint = "; quote the value if it contains ': '";
-    else if (m.index < c->len && c->text[m.index] == '\t')
-        hint = "; indent with spaces, YAML does not allow tabs";
-    else if (strstr(what, "control characters are not allowed") != NULL)
-        hint = "; remove the control character";
-    else if (strstr(what, "invalid leading UTF-8 octet") != NULL ||
-             strstr(what, "invalid trailing UTF-8 octet") != NULL ||
-             strstr(what, "incomplete UTF-8") != NULL)
-        hint = "; save the file as UTF-8";
-    diag_error(c->d, c->path, line_of(c, m), col_of(m), "invalid YAML: %s%s",
-               what, hint);
+    if (p->error == YAML_READER_ERROR) {
+        /* the reader gives a byte offset, not a mark */
+        position(c, p->problem_offset, &line, &col);
+        if (strstr(what, "control characters") != NULL)
+            snprintf(hint, sizeof hint,
+                     " (byte 0x%02x); remove the control character",
+                     (unsigned)p->problem_value & 0xff);
+        else
+            snprintf(hint, sizeof hint, "; save the file as UTF-8");
+    } else if (strstr(what, "mapping values are not allowed") != NULL) {
+        snprintf(hint, sizeof hint, "; quote the value if it contains ': '");
+    } else if (m.index < c->len && c->text[m.index] == '\t') {
+        snprintf(hint, sizeof hint,
+                 "; indent with spaces, YAML does not allow tabs");
+    } else if (strstr(what, "cannot start any token") != NULL) {
+        snprintf(hint, sizeof hint,
+                 "; quote a value that starts with '@', '`' or '%%'");
+    } else if (strstr(what, "expected ',' or ']'") != NULL) {
+        snprintf(hint, sizeof hint,
+                 "; close the list '[' of line %d with ']'", cline);
+    } else if (strstr(what, "expected ',' or '}'") != NULL) {
+        snprintf(hint, sizeof hint,
+                 "; close the map '{' of line %d with '}'", cline);
+    } else if (p->context != NULL &&
+               strstr(p->context, "quoted scalar") != NULL) {
+        snprintf(hint, sizeof hint, "; close the quote opened on line %d",
+                 cline);
+    } else if (p->context != NULL) {
+        snprintf(hint, sizeof hint, " (%s that starts on line %d)",
+                 p->context, cline);
+    }
+    diag_error(c->d, c->path, line, col, "invalid YAML: %s%s", what, hint);
     return false;
 }
 
