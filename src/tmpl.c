@@ -13,6 +13,19 @@
 
 #include "xmem.h"
 
+/* The work one tmpl_render() may do: nodes visited and bytes written.  A
+ * list section nested in itself multiplies (two posts and thirty levels
+ * are a billion visits); past these limits the render stops with an
+ * error.  A step is a node visited or a context looked at for a name: a
+ * real page takes thousands, the archive of 100 000 posts a few million,
+ * and 20 million take about a second. */
+#ifndef TMPL_MAX_STEPS
+#define TMPL_MAX_STEPS 20000000ul
+#endif
+#ifndef TMPL_MAX_OUTPUT
+#define TMPL_MAX_OUTPUT (512ul << 20)
+#endif
+
 enum node_kind { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL };
 
 struct node {
@@ -413,6 +426,9 @@ struct render {
     bool bol;             /* at the start of a line of template text */
     int partials;         /* partial nesting */
     const struct tmpl *cur;
+    const struct tmpl *top_tmpl; /* the template tmpl_render() was given */
+    unsigned long steps;  /* nodes visited */
+    size_t start;         /* out->len when the render began */
 };
 
 static const struct val *
@@ -430,8 +446,10 @@ member(const struct val *v, const char *key)
     return NULL;
 }
 
+/* Looks a name up through the context stack; each context looked at
+ * counts as a step of the render's work. */
 static const struct val *
-resolve(const struct render *r, const struct node *n)
+resolve(struct render *r, const struct node *n)
 {
     const struct val *v = NULL;
     int i;
@@ -439,6 +457,7 @@ resolve(const struct render *r, const struct node *n)
     if (n->nparts == 0)
         return r->top > 0 ? r->stack[r->top - 1] : NULL;
     for (i = r->top - 1; i >= 0; i--) {
+        r->steps++;
         v = member(r->stack[i], n->parts[0]);
         if (v != NULL)
             break;
@@ -554,12 +573,29 @@ render_partial(struct render *r, const struct node *n)
     return ok;
 }
 
+/* False, with an error, once the render has done too much work. */
+static bool
+within_limits(struct render *r)
+{
+    if (++r->steps <= TMPL_MAX_STEPS &&
+        r->out->len - r->start <= TMPL_MAX_OUTPUT)
+        return true;
+    diag_error(r->d, r->top_tmpl->path, 0, 0,
+               "rendering took more than %lu steps or %lu MiB; is a list "
+               "section nested inside itself?",
+               (unsigned long)TMPL_MAX_STEPS,
+               (unsigned long)(TMPL_MAX_OUTPUT >> 20));
+    return false;
+}
+
 static bool
 render_nodes(struct render *r, const struct node *parent)
 {
     for (size_t i = 0; i < parent->nkids; i++) {
         const struct node *n = &parent->kids[i];
         const struct val *v;
+        if (!within_limits(r))
+            return false;
         switch (n->kind) {
         case N_TEXT:
             put_text(r, n->text, n->len);
@@ -608,7 +644,8 @@ tmpl_render(const struct tmpl_set *set, const char *name,
             const struct val *ctx, struct buf *out, struct diag *d)
 {
     const struct tmpl *t = lookup(set, name, strlen(name));
-    struct render r = {.set = set, .out = out, .d = d, .bol = true, .cur = t};
+    struct render r = {.set = set, .out = out, .d = d, .bol = true, .cur = t,
+                       .top_tmpl = t, .start = out->len};
     bool ok;
 
     if (t == NULL) {

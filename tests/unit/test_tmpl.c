@@ -88,6 +88,26 @@ START_TEST(messages_quote_a_standalone_tag_without_its_line_end)
 }
 END_TEST
 
+/* A list section nested in itself multiplies: 2 items, 40 levels are
+ * 2^40 visits.  The render stops after its step budget. */
+START_TEST(sections_that_multiply_stop_with_an_error)
+{
+    char src[1024] = "";
+    bool ok;
+
+    for (int i = 0; i < 40; i++)
+        strcat(src, "{{#list}}");
+    strcat(src, "x");
+    for (int i = 0; i < 40; i++)
+        strcat(src, "{{/list}}");
+    ck_assert_str_eq(run(src, NULL, NULL, &ok),
+                     "t.html: error: rendering took more than 20000000 "
+                     "steps or 512 MiB; is a list section nested inside "
+                     "itself?\n");
+    ck_assert(!ok);
+}
+END_TEST
+
 START_TEST(recursive_partials_stop_with_an_error)
 {
     bool ok;
@@ -103,5 +123,6 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(unclosed_and_mismatched_sections_are_errors),
     TCHECK_CASE(messages_quote_a_standalone_tag_without_its_line_end),
     TCHECK_CASE(recursive_partials_stop_with_an_error),
+    TCHECK_CASE(sections_that_multiply_stop_with_an_error),
 };
 TCHECK_MAIN("tmpl", cases)
