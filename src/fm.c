@@ -14,6 +14,9 @@ fm_check_text(const char *s, size_t len, const char *path, struct diag *d)
     int line = 1, col = 1;
     size_t i = 0;
 
+    /* a byte order mark is no column an editor shows */
+    if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+        i = 3;
     while (i < len) {
         unsigned c = p[i];
         size_t n;
