@@ -318,9 +318,17 @@ load_config(struct site *s)
     free(text);
     if (s->config == NULL)
         return false;
+    if (s->config->kind == VAL_NULL) {
+        diag_error(s->d, s->config_path, 1, 1,
+                   "site.yaml is empty; add at least 'title:' and "
+                   "'base_url:'");
+        return false;
+    }
     if (s->config->kind != VAL_MAP) {
         diag_error(s->d, s->config_path, s->config->line, s->config->col,
-                   "site.yaml must be keys and values (title: ...)");
+                   "site.yaml must be keys and values (title: ...), not a "
+                   "%s",
+                   s->config->kind == VAL_LIST ? "list" : "single value");
         return false;
     }
     s->title = conf_str(s, "title", "", true);
