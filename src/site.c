@@ -733,7 +733,8 @@ fail:
 static void
 add_post(struct post ***list, size_t *n, struct post *p)
 {
-    *list = xreallocarray(*list, *n + 1, sizeof **list);
+    if ((*n & (*n - 1)) == 0) /* doubling at each power of two */
+        *list = xreallocarray(*list, *n ? 2 * *n : 1, sizeof **list);
     (*list)[(*n)++] = p;
 }
 
@@ -936,7 +937,9 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
                 term->name = xstrdup(list->items[k]->s);
                 term->slug = xstrdup(slug);
                 set_put(&t->by_slug, slug, term);
-                t->terms = xreallocarray(t->terms, t->n + 1, sizeof *t->terms);
+                if ((t->n & (t->n - 1)) == 0) /* doubling */
+                    t->terms = xreallocarray(t->terms, t->n ? 2 * t->n : 1,
+                                             sizeof *t->terms);
                 t->terms[t->n++] = term;
             }
             if (term->n == term->cap) {
@@ -1240,7 +1243,8 @@ render_taxonomy(struct site *s, struct taxonomy *t, const char *label)
 {
     struct val *ctx = val_map(), *terms = val_list();
 
-    qsort(t->terms, t->n, sizeof *t->terms, cmp_terms);
+    if (t->n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(t->terms, t->n, sizeof *t->terms, cmp_terms);
     for (size_t i = 0; i < t->n; i++) {
         struct term *term = t->terms[i];
         struct val *m = val_map();
@@ -1377,7 +1381,8 @@ render_sitemap(struct site *s)
 {
     struct buf b;
 
-    qsort(s->html_pages, s->nhtml, sizeof *s->html_pages, cmp_strp);
+    if (s->nhtml > 1)
+        qsort(s->html_pages, s->nhtml, sizeof *s->html_pages, cmp_strp);
     buf_init(&b);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
@@ -1726,7 +1731,8 @@ site_build(const struct site_opts *o, struct diag *d)
     /* clashes are reported in file order, on the later file */
     check_urls(&s, s.posts, s.nposts);
     check_urls(&s, s.pages, s.npages);
-    qsort(s.posts, s.nposts, sizeof *s.posts, cmp_posts);
+    if (s.nposts > 1)
+        qsort(s.posts, s.nposts, sizeof *s.posts, cmp_posts);
     if (diag_errors(d) > errors0)
         goto out;
     build_taxonomy(&s, &s.tax[0], true);
