@@ -159,8 +159,10 @@ hexo_tags(const char *text, size_t len, const char *path, int first_line,
                                      "{%% raw %%} is never closed; add "
                                      "{%% endraw %%}; left as text");
                     } else {
-                        raw->text = xreallocarray(raw->text, raw->n + 1,
-                                                  sizeof *raw->text);
+                        if ((raw->n & (raw->n - 1)) == 0) /* doubling */
+                            raw->text = xreallocarray(
+                                raw->text, raw->n ? 2 * raw->n : 1,
+                                sizeof *raw->text);
                         raw->text[raw->n] =
                             xstrndup(body, (size_t)(end - body));
                         buf_printf(&b, RAW_OPEN "%zu" RAW_CLOSE, raw->n);
@@ -268,7 +270,11 @@ static void
 add_link(struct md_result *r, const char *url, size_t n, const char *what,
          int line)
 {
-    r->links = xreallocarray(r->links, r->nlinks + 1, sizeof *r->links);
+    /* the array doubles when the count reaches a power of two: growing
+     * it by one was quadratic (ASan's realloc always copies) */
+    if ((r->nlinks & (r->nlinks - 1)) == 0)
+        r->links = xreallocarray(r->links, r->nlinks ? 2 * r->nlinks : 1,
+                                 sizeof *r->links);
     r->links[r->nlinks].url = xstrndup(url, n);
     r->links[r->nlinks].what = xstrdup(what);
     r->links[r->nlinks].line = line;
