@@ -14,6 +14,11 @@
 
 #include "xmem.h"
 
+/* Keys in one map.  Maps are searched key by key (val.c), so a front
+ * matter of 100 000 keys took minutes to read; no real front matter,
+ * site.yaml or scenario comes near this. */
+#define YVAL_MAX_KEYS 10000
+
 struct ctx {
     yaml_parser_t parser;
     const char *text;
@@ -219,6 +224,14 @@ parse_map(struct ctx *c, int depth)
             diag_error(c->d, c->path, line_of(c, ev.start_mark),
                        col_of(ev.start_mark),
                        "a key must be a plain word, not a list or map");
+            yaml_event_delete(&ev);
+            goto fail;
+        }
+        if (map->n == YVAL_MAX_KEYS) {
+            diag_error(c->d, c->path, line_of(c, ev.start_mark),
+                       col_of(ev.start_mark),
+                       "more than %d keys in one map; split the data",
+                       YVAL_MAX_KEYS);
             yaml_event_delete(&ev);
             goto fail;
         }
