@@ -161,17 +161,24 @@ run_case() {
       fail "$label" "no payload $dir/$name.* and no 'gen:'"; return
     fi
   fi
+  # root reads any file: a case with a mode runs as nobody, in a copy of
+  # the site nobody may enter
+  local -a as=()
   if [ -n "$mode" ]; then
     if [ "$(id -u)" = 0 ]; then
-      echo "# skip $label: root reads any file"
-      return
+      if ! command -v setpriv >/dev/null 2>&1; then
+        echo "# skip $label: running as root without setpriv"
+        return
+      fi
+      as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+      chmod a+rx "$TMP" && chmod -R a+rX "$site"
     fi
     chmod "$mode" "$site/$put"
   fi
 
   local t0 t1 rc err="$site.err"
   t0=${EPOCHREALTIME/./}
-  timeout 60 "$BLOG" "$cmd" --site "$site" "${args[@]}" >/dev/null 2>"$err"
+  timeout 60 "${as[@]}" "$BLOG" "$cmd" --site "$site" "${args[@]}" >/dev/null 2>"$err"
   rc=$?
   t1=${EPOCHREALTIME/./}
   [ -n "$mode" ] && chmod 644 "$site/$put"
