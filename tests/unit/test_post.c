@@ -203,6 +203,10 @@ START_TEST(front_matter_errors_have_positions)
                                     "0xff); save the file as UTF-8\n"},
         {"x\n\ny\0z", "p.md:3:2: error: NUL byte in the text; is this a "
                       "binary file?\n"},
+        {"\xef\xbb\xbfok\x07", "p.md:1:3: error: control character U+0007 in "
+                             "the text; remove it\n"},
+        {"a\tb\r\nc\xc2\x9f", "p.md:2:2: error: control character U+009F "
+                              "in the text; remove it\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t len = strlen(cases[i].text);
