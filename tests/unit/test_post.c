@@ -207,6 +207,11 @@ START_TEST(front_matter_errors_have_positions)
                              "the text; remove it\n"},
         {"a\tb\r\nc\xc2\x9f", "p.md:2:2: error: control character U+009F "
                               "in the text; remove it\n"},
+        {"---\ntitle: \"a\\0b\"\n---\n",
+         "p.md:2:8: error: the value holds the character U+0000 (from an "
+         "escape), which a page may not; remove it\n"},
+        {"x\xef\xbf\xbe", "p.md:1:2: error: noncharacter U+FFFE in the "
+                          "text; remove it\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t len = strlen(cases[i].text);
