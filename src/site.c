@@ -1308,6 +1308,15 @@ xml_escape(struct buf *b, const char *str)
     buf_html(b, str, strlen(str));
 }
 
+/* base_url + rel, escaped for XML: a '&' in a permalink or base_url made
+ * the feed and the sitemap ill-formed. */
+static void
+xml_url(struct buf *b, const struct site *s, const char *rel)
+{
+    xml_escape(b, s->base_url);
+    xml_escape(b, rel);
+}
+
 static void
 render_feed(struct site *s)
 {
@@ -1332,9 +1341,13 @@ render_feed(struct site *s)
         xml_escape(&b, desc);
         buf_puts(&b, "</subtitle>\n");
     }
-    buf_printf(&b, "  <link href=\"%satom.xml\" rel=\"self\"/>\n", s->base_url);
-    buf_printf(&b, "  <link href=\"%s\"/>\n  <id>%s</id>\n", s->base_url,
-               s->base_url);
+    buf_puts(&b, "  <link href=\"");
+    xml_url(&b, s, "atom.xml");
+    buf_puts(&b, "\" rel=\"self\"/>\n  <link href=\"");
+    xml_url(&b, s, "");
+    buf_puts(&b, "\"/>\n  <id>");
+    xml_url(&b, s, "");
+    buf_puts(&b, "</id>\n");
     if (newest != NULL) {
         post_date_rfc3339(newest, iso);
     } else {
@@ -1349,9 +1362,11 @@ render_feed(struct site *s)
         const struct post *p = s->posts[i];
         buf_puts(&b, "  <entry>\n    <title>");
         xml_escape(&b, p->title);
-        buf_printf(&b, "</title>\n    <link href=\"%s%s\"/>\n", s->base_url,
-                   p->url);
-        buf_printf(&b, "    <id>%s%s</id>\n", s->base_url, p->url);
+        buf_puts(&b, "</title>\n    <link href=\"");
+        xml_url(&b, s, p->url);
+        buf_puts(&b, "\"/>\n    <id>");
+        xml_url(&b, s, p->url);
+        buf_puts(&b, "</id>\n");
         post_date_rfc3339(&p->date, iso);
         buf_printf(&b, "    <published>%s</published>\n", iso);
         post_date_rfc3339(&p->updated, iso);
@@ -1366,8 +1381,9 @@ render_feed(struct site *s)
             xml_escape(&b, p->description);
             buf_puts(&b, "</summary>\n");
         }
-        buf_printf(&b, "    <content type=\"html\" xml:base=\"%s%s\">",
-                   s->base_url, p->url);
+        buf_puts(&b, "    <content type=\"html\" xml:base=\"");
+        xml_url(&b, s, p->url);
+        buf_puts(&b, "\">");
         xml_escape(&b, p->md.html);
         buf_puts(&b, "</content>\n  </entry>\n");
     }
@@ -1389,8 +1405,8 @@ render_sitemap(struct site *s)
                  "sitemap/0.9\">\n");
     for (size_t i = 0; i < s->nhtml; i++) {
         const struct post *p = set_get(&s->urls, s->html_pages[i]);
-        buf_printf(&b, "  <url><loc>%s", s->base_url);
-        xml_escape(&b, s->html_pages[i]);
+        buf_puts(&b, "  <url><loc>");
+        xml_url(&b, s, s->html_pages[i]);
         buf_puts(&b, "</loc>");
         if (p != NULL && (p->has_date || p->has_updated)) {
             buf_printf(&b, "<lastmod>%04d-%02d-%02d</lastmod>",

@@ -117,7 +117,7 @@ gen_many_tags() { # 5 000 distinct tags on one post
 run_case() {
   local kind="$1" spec="$2"
   local dir name put="" status=1 mode="" gen="" cmd=build
-  local -a args=() rms=() want=() contains=()
+  local -a args=() rms=() want=() contains=() xml=()
   dir=$(dirname "$spec")
   name=$(basename "$spec"); name="${name%.*}"
   [ "$kind" = good ] && status=0
@@ -133,6 +133,7 @@ run_case() {
       rm:\ *) rms+=("${line#rm: }") ;;
       cmd:\ *) cmd="${line#cmd: }" ;;
       contains:\ *) contains+=("${line#contains: }") ;;
+      xml:\ *) read -r -a xml <<<"${line#xml: }" ;;
       *) want+=("$line") ;;
     esac
   done <"$spec"
@@ -199,6 +200,10 @@ run_case() {
     why="a temporary folder was left beside public/"
   fi
   local c
+  for c in "${xml[@]}"; do
+    [ -n "$why" ] && break
+    xmllint --noout "$site/public/$c" >/dev/null 2>&1 || why="xmllint refuses public/$c"
+  done
   for c in "${contains[@]}"; do
     [ -n "$why" ] && break
     local f="${c%% *}" text="${c#* }"
