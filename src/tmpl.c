@@ -18,9 +18,9 @@
  * are a billion visits); past these limits the render stops with an
  * error.  A step is a node visited or a context looked at for a name: a
  * real page takes thousands, the archive of 100 000 posts a few million,
- * and 20 million take about a second. */
+ * and 10 million take about half a second. */
 #ifndef TMPL_MAX_STEPS
-#define TMPL_MAX_STEPS 20000000ul
+#define TMPL_MAX_STEPS 10000000ul
 #endif
 #ifndef TMPL_MAX_OUTPUT
 #define TMPL_MAX_OUTPUT (512ul << 20)

@@ -101,7 +101,7 @@ START_TEST(sections_that_multiply_stop_with_an_error)
     for (int i = 0; i < 40; i++)
         strcat(src, "{{/list}}");
     ck_assert_str_eq(run(src, NULL, NULL, &ok),
-                     "t.html: error: rendering took more than 20000000 "
+                     "t.html: error: rendering took more than 10000000 "
                      "steps or 512 MiB; is a list section nested inside "
                      "itself?\n");
     ck_assert(!ok);
