@@ -29,7 +29,8 @@ fm_check_text(const char *s, size_t len, const char *path, struct diag *d)
          * in HTML text: U+0001-U+001F but tab, LF and CR, U+007F, and
          * U+0080-U+009F (0xc2 0x80-0x9f) */
         if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ||
-            (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)) {
+            (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
+             p[i + 1] <= 0x9f)) {
             diag_error(d, path, line, col,
                        "control character U+%04X in the text; remove it",
                        c == 0xc2 ? p[i + 1] : c);

@@ -435,8 +435,9 @@ static const char *const required_templates[] = {
 static bool
 is_required_template(const char *name)
 {
-    for (size_t i = 0; i < sizeof required_templates / sizeof *required_templates;
-         i++)
+    size_t n = sizeof required_templates / sizeof *required_templates;
+
+    for (size_t i = 0; i < n; i++)
         if (strcmp(name, required_templates[i]) == 0)
             return true;
     return false;
