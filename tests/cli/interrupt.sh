@@ -91,12 +91,22 @@ done
 check "the kills left the old site ($seen_old) and the new one ($seen_new)" \
   test $seen_old -gt 0 -a $seen_new -gt 0
 
-# a build killed early leaves its temporary folder
+# a build killed while it writes leaves its temporary folder: the kill
+# comes once a new public.tmp-* has appeared (the build first removes the
+# ones earlier rounds left)
 want=$([ $held = A ] && echo B || echo A)
 version "$want"
+old_tmp=" $(cd "$site" && echo public.tmp-*) "
 "$BLOG" build --site "$site" --quiet >/dev/null 2>&1 &
 pid=$!
-sleep "$(printf '%d.%03d' $((t / 5 / 1000)) $((t / 5 % 1000)))"
+for ((k = 0; k < 600; k++)); do
+  new_tmp=""
+  for f in "$site"/public.tmp-*; do
+    [ -d "$f" ] && [[ "$old_tmp" != *" ${f##*/} "* ]] && new_tmp=$f
+  done
+  [ -n "$new_tmp" ] && break
+  sleep 0.05
+done
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 
