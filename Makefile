@@ -59,35 +59,43 @@ clean:
 -include $(OBJ:.o=.d) $(wildcard $(BUILD)/tobj/*.d)
 
 # libFuzzer harnesses (fuzz/fuzz_*.c), built with clang into build-fuzz/.
-# `make fuzz` runs each for FUZZ_TIME seconds on its corpus in fuzz/corpus/;
-# `make fuzz-build` only builds them.  New inputs found go to
-# build-fuzz/corpus-NAME (the committed seeds stay as they are).
+# `make fuzz` runs each for FUZZ_TIME seconds, reading the seeds in
+# fuzz/corpus/NAME/ and keeping what it learns in build-fuzz/corpus/NAME/;
+# a crash is written to build-fuzz/ and stops the run.
 FUZZ_TIME ?= 60
 FUZZ_CC    = clang
-FUZZ_FLAGS = -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -g -O1 \
-             -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
-             $(shell pkg-config --cflags $(PKGS)) -Isrc
+FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -g -O1 \
+          -fno-omit-frame-pointer $(FUZZ_SAN) $(WARN) -Isrc \
+          $(shell pkg-config --cflags libcmark yaml-0.1) -MMD -MP \
+          -DTMPL_MAX_STEPS=1000000ul
+FUZZ_LIBS  = $(shell pkg-config --libs libcmark yaml-0.1) -lm
+FUZZ_MODS  = buf diag fm fs md post scn tcp tmpl trace val xmem yval
+FUZZ_OBJ   = $(FUZZ_MODS:%=build-fuzz/obj/%.o)
 FUZZERS    = $(patsubst fuzz/%.c,build-fuzz/%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_OBJ   = $(patsubst src/%.c,build-fuzz/obj/%.o,$(filter-out src/main.c,$(SRC)))
-
-build-fuzz/obj/%.o: src/%.c
-	@mkdir -p build-fuzz/obj
-	@echo FUZZ-CC $<
-	@$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
-
-build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
-	@echo FUZZ-LD $@
-	@$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 fuzz-build: $(FUZZERS)
 
-fuzz: fuzz-build
+fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do \
-	  n=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus-$$n; \
-	  echo "== $$n: $(FUZZ_TIME) s"; \
-	  $$f -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-	      -print_final_stats=1 build-fuzz/corpus-$$n fuzz/corpus/$$n 2>&1 | \
-	      grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)|Done ' || exit 1; \
+	  n=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus/$$n; \
+	  echo "FUZZ $$n ($(FUZZ_TIME) s)"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
+	    $$(test -f fuzz/$$n.dict && echo -dict=fuzz/$$n.dict) \
+	    -artifact_prefix=build-fuzz/$$n- \
+	    build-fuzz/corpus/$$n fuzz/corpus/$$n || exit 1; \
 	done
 
+build-fuzz/obj/%.o: src/%.c | build-fuzz/obj
+	@echo CC $<
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ) | build-fuzz/obj
+	@echo LD $@
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS)
+
+build-fuzz/obj:
+	mkdir -p $@
+
 .PHONY: fuzz fuzz-build
+-include $(wildcard build-fuzz/obj/*.d)

@@ -26,6 +26,16 @@ install_missing() {
   fi
 }
 
+# The Nu HTML Checker for tests/cli/validate.sh: npm's vnu-jar, kept in
+# .cache/vnu (it runs on the JRE installed above).
+install_vnu() {
+  [ -f .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar ] && return 0
+  command -v npm >/dev/null 2>&1 || install_missing npm
+  echo "build.sh: installing vnu-jar into .cache/vnu" >&2
+  npm install --silent --no-audit --no-fund --prefix .cache/vnu vnu-jar >&2 ||
+    echo "build.sh: vnu-jar could not be installed; tests/cli/validate.sh will fail" >&2
+}
+
 jobs=$(nproc 2>/dev/null || echo 2)
 cmd="${1:-build}"
 case "$cmd" in
@@ -36,6 +46,7 @@ case "$cmd" in
     ;;
   test)
     install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    install_vnu
     shift
     exec tests/run.sh "$@"
     ;;

@@ -26,6 +26,10 @@ diag_reset(struct diag *d)
     buf_reset(&d->text);
 }
 
+static void emit(struct diag *d, const char *kind, const char *path, int line,
+                 int col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+
 static void
 emit(struct diag *d, const char *kind, const char *path, int line, int col,
      const char *fmt, va_list ap)

@@ -14,12 +14,26 @@ fm_check_text(const char *s, size_t len, const char *path, struct diag *d)
     int line = 1, col = 1;
     size_t i = 0;
 
+    /* a byte order mark is no column an editor shows */
+    if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+        i = 3;
     while (i < len) {
         unsigned c = p[i];
         size_t n;
         if (c == 0) {
             diag_error(d, path, line, col,
                        "NUL byte in the text; is this a binary file?");
+            return false;
+        }
+        /* other control characters are not allowed in XML (the feed) nor
+         * in HTML text: U+0001-U+001F but tab, LF and CR, U+007F, and
+         * U+0080-U+009F (0xc2 0x80-0x9f) */
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ||
+            (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
+             p[i + 1] <= 0x9f)) {
+            diag_error(d, path, line, col,
+                       "control character U+%04X in the text; remove it",
+                       c == 0xc2 ? p[i + 1] : c);
             return false;
         }
         if (c < 0x80)
@@ -43,6 +57,25 @@ fm_check_text(const char *s, size_t len, const char *path, struct diag *d)
         if (n == 4 && ((c == 0xf0 && p[i + 1] < 0x90) ||
                        (c == 0xf4 && p[i + 1] > 0x8f)))
             goto bad;
+        /* noncharacters: U+FDD0-U+FDEF (ef b7 90-af) and U+xFFFE, U+xFFFF
+         * (ef bf be-bf, or f0-f4 x{f,bf} bf be-bf); XML refuses U+FFFE and
+         * U+FFFF, HTML all of them */
+        if ((n == 3 && c == 0xef &&
+             ((p[i + 1] == 0xb7 && p[i + 2] >= 0x90 && p[i + 2] <= 0xaf) ||
+              (p[i + 1] == 0xbf && p[i + 2] >= 0xbe))) ||
+            (n == 4 && (p[i + 1] & 0x0f) == 0x0f && p[i + 2] == 0xbf &&
+             p[i + 3] >= 0xbe)) {
+            diag_error(d, path, line, col,
+                       "noncharacter U+%lX in the text; remove it",
+                       n == 3 ? (unsigned long)((c & 0x0f) << 12 |
+                                                (p[i + 1] & 0x3fu) << 6 |
+                                                (p[i + 2] & 0x3fu))
+                              : (unsigned long)((c & 0x07) << 18 |
+                                                (p[i + 1] & 0x3fu) << 12 |
+                                                (p[i + 2] & 0x3fu) << 6 |
+                                                (p[i + 3] & 0x3fu)));
+            return false;
+        }
         if (c == '\n') {
             line++;
             col = 1;

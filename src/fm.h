@@ -7,8 +7,9 @@
  *     ---
  *     body...
  *
- * The text is checked first: valid UTF-8, no NUL bytes.  A UTF-8 byte
- * order mark is skipped and CRLF line ends are read as LF.
+ * The text is checked first: valid UTF-8, no NUL bytes or other control
+ * characters but tab, LF and CR.  A UTF-8 byte order mark is skipped and
+ * CRLF line ends are read as LF.
  */
 #ifndef FM_H
 #define FM_H
@@ -36,8 +37,9 @@ bool fm_parse(const char *text, size_t len, const char *path, struct fm *out,
               struct diag *d);
 void fm_fini(struct fm *f);
 
-/* Checks that s[0..len) is UTF-8 with no NUL byte; on failure reports the
- * first bad byte's line:col to d. */
+/* Checks that s[0..len) is UTF-8 with no NUL byte and no control
+ * character but tab, LF and CR (the others are invalid in XML and HTML);
+ * on failure reports the first bad byte's line:col to d. */
 bool fm_check_text(const char *s, size_t len, const char *path,
                    struct diag *d);
 

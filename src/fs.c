@@ -17,14 +17,38 @@ char *
 fs_read(const char *path, size_t max, size_t *len, struct diag *d)
 {
     struct buf b;
+    struct stat st;
     char tmp[65536];
     ssize_t n;
     int fd;
 
-    if ((fd = open(path, O_RDONLY)) < 0) {
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer */
+    if ((fd = open(path, O_RDONLY | O_NONBLOCK)) < 0) {
         diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
         return NULL;
     }
+    if (fstat(fd, &st) != 0) {
+        diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        diag_error(d, path, 0, 0,
+                   "cannot read: %s; only plain files are read",
+                   S_ISDIR(st.st_mode) ? "this is a folder"
+                                       : "not a plain file (a device, pipe "
+                                         "or socket)");
+        close(fd);
+        return NULL;
+    }
+    if ((size_t)st.st_size > max) {
+        diag_error(d, path, 0, 0,
+                   "file is larger than the limit of %zu MiB; split it",
+                   max / (1024 * 1024));
+        close(fd);
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, 0);
     buf_init(&b);
     while ((n = read(fd, tmp, sizeof tmp)) > 0) {
         if (b.len + (size_t)n > max) {

@@ -54,10 +54,22 @@ in_fence(const char *line, size_t n, char *fence, size_t *fence_len)
     return false;
 }
 
+/* The first "ab" in [p, end), or NULL. */
+static const char *
+find_pair(const char *p, const char *end, char a, char b)
+{
+    for (; p + 1 < end; p++)
+        if (p[0] == a && p[1] == b)
+            return p;
+    return NULL;
+}
+
 /*
  * Hexo tag plugins: {% raw %}...{% endraw %} becomes a placeholder that is
  * swapped back after rendering; other tags stay as text, with a warning.
- * Fenced code is left alone.
+ * Fenced code is left alone.  Each byte is looked at a bounded number of
+ * times: a search that failed is not repeated for a later start that can
+ * only fail too (a line of 100 000 "{%", or of unclosed {% raw %}).
  */
 static char *
 hexo_tags(const char *text, size_t len, const char *path, int first_line,
@@ -69,6 +81,8 @@ hexo_tags(const char *text, size_t len, const char *path, int first_line,
     char fence = 0;
     size_t fence_len = 0;
     const char *line_start = text;
+    size_t no_close_before = 0; /* no "%}" on the line before this */
+    bool no_endraw = false;     /* no "{% endraw %}" after the last try */
 
     buf_init(&b);
     while (i < len) {
@@ -97,13 +111,16 @@ hexo_tags(const char *text, size_t len, const char *path, int first_line,
         }
         if (text[i] == '{' && i + 1 < len && text[i + 1] == '%') {
             const char *close = NULL;
-            for (size_t k = i + 2; k + 1 < len; k++) {
-                if (text[k] == '\n')
-                    break;
-                if (text[k] == '%' && text[k + 1] == '}') {
-                    close = text + k;
-                    break;
+            if (i + 2 >= no_close_before) {
+                size_t k;
+                for (k = i + 2; k + 1 < len && text[k] != '\n'; k++) {
+                    if (text[k] == '%' && text[k + 1] == '}') {
+                        close = text + k;
+                        break;
+                    }
                 }
+                if (close == NULL)
+                    no_close_before = k;
             }
             if (close != NULL) {
                 const char *nm = text + i + 2;
@@ -118,38 +135,40 @@ hexo_tags(const char *text, size_t len, const char *path, int first_line,
                 if (nlen == 3 && memcmp(nm, "raw", 3) == 0) {
                     const char *body = close + 2;
                     const char *end = NULL, *after = NULL;
-                    for (const char *q = body; q + 1 < text + len; q++) {
-                        if (q[0] == '{' && q[1] == '%') {
-                            const char *r = q + 2;
-                            while (r < text + len && *r == ' ')
-                                r++;
-                            if ((size_t)(text + len - r) >= 6 &&
-                                memcmp(r, "endraw", 6) == 0) {
-                                const char *e = r + 6;
-                                while (e + 1 < text + len &&
-                                       !(e[0] == '%' && e[1] == '}'))
-                                    e++;
-                                if (e + 1 < text + len) {
-                                    end = q;
-                                    after = e + 2;
-                                    break;
-                                }
+                    const char *q = body, *tend = text + len;
+                    while (!no_endraw &&
+                           (q = find_pair(q, tend, '{', '%')) != NULL) {
+                        const char *r = q + 2;
+                        while (r < tend && *r == ' ')
+                            r++;
+                        if ((size_t)(tend - r) >= 6 &&
+                            memcmp(r, "endraw", 6) == 0) {
+                            const char *e = find_pair(r + 6, tend, '%', '}');
+                            if (e != NULL) {
+                                end = q;
+                                after = e + 2;
                             }
+                            break;
                         }
+                        q = r;
                     }
+                    if (end == NULL)
+                        no_endraw = true;
                     if (end == NULL) {
                         diag_warning(d, path, line, col,
                                      "{%% raw %%} is never closed; add "
                                      "{%% endraw %%}; left as text");
                     } else {
-                        raw->text = xreallocarray(raw->text, raw->n + 1,
-                                                  sizeof *raw->text);
+                        if ((raw->n & (raw->n - 1)) == 0) /* doubling */
+                            raw->text = xreallocarray(
+                                raw->text, raw->n ? 2 * raw->n : 1,
+                                sizeof *raw->text);
                         raw->text[raw->n] =
                             xstrndup(body, (size_t)(end - body));
                         buf_printf(&b, RAW_OPEN "%zu" RAW_CLOSE, raw->n);
                         raw->n++;
-                        for (const char *q = text + i; q < after; q++)
-                            if (*q == '\n')
+                        for (const char *c = text + i; c < after; c++)
+                            if (*c == '\n')
                                 line++;
                         i = (size_t)(after - text);
                         continue;
@@ -251,7 +270,11 @@ static void
 add_link(struct md_result *r, const char *url, size_t n, const char *what,
          int line)
 {
-    r->links = xreallocarray(r->links, r->nlinks + 1, sizeof *r->links);
+    /* the array doubles when the count reaches a power of two: growing
+     * it by one was quadratic (ASan's realloc always copies) */
+    if ((r->nlinks & (r->nlinks - 1)) == 0)
+        r->links = xreallocarray(r->links, r->nlinks ? 2 * r->nlinks : 1,
+                                 sizeof *r->links);
     r->links[r->nlinks].url = xstrndup(url, n);
     r->links[r->nlinks].what = xstrdup(what);
     r->links[r->nlinks].line = line;
@@ -314,34 +337,85 @@ heading_text(cmark_node *h)
     return buf_detach(&b);
 }
 
+/* The ids given so far, in an open-addressing table; for an id that was
+ * a heading's own text, `next` is the first "-k" suffix not yet tried, so
+ * that 30 000 headings "Intro" cost 30 000 steps, not 30 000 squared. */
 struct ids {
-    char **used;
-    size_t n;
+    char **id;
+    int *next;
+    size_t n, cap;
 };
 
+static size_t
+ids_slot(const struct ids *ids, const char *id)
+{
+    size_t h = 5381;
+
+    for (const char *p = id; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    for (h &= ids->cap - 1; ids->id[h] != NULL && strcmp(ids->id[h], id) != 0;
+         h = (h + 1) & (ids->cap - 1))
+        ;
+    return h;
+}
+
+static bool
+ids_has(const struct ids *ids, const char *id)
+{
+    return ids->cap > 0 && ids->id[ids_slot(ids, id)] != NULL;
+}
+
+/* Adds id (not yet there; taken over) and returns its slot. */
+static size_t
+ids_add(struct ids *ids, char *id)
+{
+    if (2 * (ids->n + 1) > ids->cap) {
+        struct ids t = {.cap = ids->cap ? 2 * ids->cap : 64};
+        t.id = xcalloc(t.cap, sizeof *t.id);
+        t.next = xcalloc(t.cap, sizeof *t.next);
+        for (size_t i = 0; i < ids->cap; i++) {
+            if (ids->id[i] != NULL) {
+                size_t j = ids_slot(&t, ids->id[i]);
+                t.id[j] = ids->id[i];
+                t.next[j] = ids->next[i];
+            }
+        }
+        t.n = ids->n;
+        free(ids->id);
+        free(ids->next);
+        *ids = t;
+    }
+    size_t slot = ids_slot(ids, id);
+    ids->id[slot] = id;
+    ids->next[slot] = 1;
+    ids->n++;
+    return slot;
+}
+
+/* text's slug if unused, else the first free "slug-k", k = 1, 2... */
 static char *
 unique_id(struct ids *ids, const char *text)
 {
     char *base = post_slugify(text), *id;
-    int k = 0;
 
     if (*base == '\0') {
         free(base);
         base = xstrdup("section");
     }
-    id = xstrdup(base);
-    for (;;) {
-        bool clash = false;
-        for (size_t i = 0; i < ids->n && !clash; i++)
-            clash = strcmp(ids->used[i], id) == 0;
-        if (!clash)
+    if (!ids_has(ids, base)) {
+        ids_add(ids, xstrdup(base));
+        return base;
+    }
+    int k = ids->next[ids_slot(ids, base)];
+    for (;; k++) {
+        id = xasprintf("%s-%d", base, k);
+        if (!ids_has(ids, id))
             break;
         free(id);
-        id = xasprintf("%s-%d", base, ++k);
     }
+    ids->next[ids_slot(ids, base)] = k + 1;
+    ids_add(ids, xstrdup(id));
     free(base);
-    ids->used = xreallocarray(ids->used, ids->n + 1, sizeof *ids->used);
-    ids->used[ids->n++] = xstrdup(id);
     return id;
 }
 
@@ -358,9 +432,10 @@ heading_id(struct ids *ids, cmark_node *h)
 static void
 ids_fini(struct ids *ids)
 {
-    for (size_t i = 0; i < ids->n; i++)
-        free(ids->used[i]);
-    free(ids->used);
+    for (size_t i = 0; i < ids->cap; i++)
+        free(ids->id[i]);
+    free(ids->id);
+    free(ids->next);
 }
 
 static bool
@@ -476,13 +551,41 @@ unraw(char *html, const struct raw *raw)
     return buf_detach(&b);
 }
 
+/*
+ * The placeholder bytes 0x02 and 0x03 are control characters that have no
+ * place in HTML; written in a post they would be taken for placeholders,
+ * so they become U+FFFD, as cmark does with NUL.  Returns NULL when the
+ * text has none (the common case), else a new string.
+ */
+static char *
+mask_placeholder_bytes(const char *text, size_t len, size_t *outlen)
+{
+    struct buf b;
+
+    if (memchr(text, RAW_OPEN[0], len) == NULL &&
+        memchr(text, RAW_CLOSE[0], len) == NULL)
+        return NULL;
+    buf_init(&b);
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == RAW_OPEN[0] || text[i] == RAW_CLOSE[0])
+            buf_puts(&b, "\xef\xbf\xbd");
+        else
+            buf_putc(&b, text[i]);
+    }
+    *outlen = b.len;
+    return buf_detach(&b);
+}
+
 bool
 md_render(const char *text, size_t len, const char *path, int first_line,
           const char *root, struct md_result *out, struct diag *d)
 {
     struct raw raw = {0};
-    size_t n;
-    char *src = hexo_tags(text, len, path, first_line, &raw, d, &n);
+    size_t n, mlen;
+    char *masked = mask_placeholder_bytes(text, len, &mlen);
+    char *src = masked != NULL
+                    ? hexo_tags(masked, mlen, path, first_line, &raw, d, &n)
+                    : hexo_tags(text, len, path, first_line, &raw, d, &n);
     cmark_node *doc = cmark_parse_document(src, n, CMARK_OPT_UNSAFE);
     struct buf html;
     struct ids ids = {0};
@@ -491,6 +594,7 @@ md_render(const char *text, size_t len, const char *path, int first_line,
 
     memset(out, 0, sizeof *out);
     free(src);
+    free(masked);
     if (doc == NULL) {
         diag_error(d, path, first_line, 1, "cannot parse the Markdown");
         for (size_t i = 0; i < raw.n; i++)

@@ -62,9 +62,16 @@ post_set_zone(const char *name)
             return false;
         snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name);
         FILE *f = fopen(path, "rb");
+        char magic[4];
         if (f == NULL)
             return false;
+        /* the folder also holds zone.tab and friends, which are text: a
+         * zone is a TZif file (RFC 8536); anything else made glibc fall
+         * back to UTC without a word */
+        bool tzif = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
         fclose(f);
+        if (!tzif)
+            return false;
     }
     setenv("TZ", name, 1);
     tzset();
@@ -88,13 +95,24 @@ fill_local(struct post_date *out, int64_t epoch)
     out->offset = (int)tm.tm_gmtoff;
 }
 
+/* "PST", "CEST", "UTC": what a zone's abbreviation looks like. */
+static bool
+is_zone_name(const char *p)
+{
+    size_t n = 0;
+
+    while (p[n] >= 'A' && p[n] <= 'Z')
+        n++;
+    return n >= 2 && n <= 5 && p[n] == '\0';
+}
+
 bool
 post_parse_date(const char *s, struct post_date *out, char *err,
                 size_t errlen)
 {
     const char *p = s;
     int y, mo, d, h = 0, mi = 0, se = 0, tzh = 0, tzm = 0, sign = 0;
-    bool zone = false;
+    bool zone = false, has_time = false;
 
     while (*p == ' ')
         p++;
@@ -108,6 +126,7 @@ post_parse_date(const char *s, struct post_date *out, char *err,
             p++;
         if (digits(&p, 2, &h) == 0 || *p++ != ':' || digits(&p, 2, &mi) != 2)
             goto syntax;
+        has_time = true;
         if (*p == ':') {
             p++;
             if (digits(&p, 2, &se) != 2)
@@ -137,6 +156,13 @@ post_parse_date(const char *s, struct post_date *out, char *err,
     }
     while (*p == ' ')
         p++;
+    if (!zone && has_time && is_zone_name(p)) {
+        snprintf(err, errlen,
+                 "time zone '%s' in '%s' is not understood; write an offset "
+                 "like +08:00 or -05:00, or Z for UTC",
+                 p, s);
+        return false;
+    }
     if (*p != '\0')
         goto syntax;
     if (mo < 1 || mo > 12) {
@@ -152,10 +178,17 @@ post_parse_date(const char *s, struct post_date *out, char *err,
                  mo, days_in_month(y, mo), d);
         return false;
     }
-    if (h > 23 || mi > 59 || se > 60 || tzh > 23 || tzm > 59) {
+    if (h > 23 || mi > 59 || se > 60) {
         snprintf(err, errlen,
                  "impossible time in '%s'; hours are 0 to 23, minutes and "
                  "seconds 0 to 59",
+                 s);
+        return false;
+    }
+    if (tzh > 23 || tzm > 59) {
+        snprintf(err, errlen,
+                 "impossible zone offset in '%s'; offsets run from -23:59 "
+                 "to +23:59",
                  s);
         return false;
     }
@@ -228,8 +261,51 @@ post_slugify(const char *s)
     return buf_detach(&b);
 }
 
+/* The slugs of the terms taken so far, so that a post with 20 000 tags
+ * is not compared 20 000 squared times (open addressing, owned strings). */
+struct slugs {
+    char **slot;
+    size_t n, cap;
+};
+
+/* Adds slug (taken over) unless it is there; true if it was added. */
+static bool
+slugs_add(struct slugs *t, char *slug)
+{
+    if (2 * (t->n + 1) > t->cap) {
+        struct slugs u = {.cap = t->cap ? 2 * t->cap : 16};
+        u.slot = xcalloc(u.cap, sizeof *u.slot);
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->slot[i] != NULL)
+                slugs_add(&u, t->slot[i]);
+        free(t->slot);
+        *t = u;
+    }
+    size_t h = 5381;
+    for (const char *p = slug; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    for (h &= t->cap - 1; t->slot[h] != NULL; h = (h + 1) & (t->cap - 1)) {
+        if (strcmp(t->slot[h], slug) == 0) {
+            free(slug);
+            return false;
+        }
+    }
+    t->slot[h] = slug;
+    t->n++;
+    return true;
+}
+
 static void
-add_term(struct val *list, const char *s, size_t n, int line, int col)
+slugs_fini(struct slugs *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        free(t->slot[i]);
+    free(t->slot);
+}
+
+static void
+add_term(struct val *list, struct slugs *seen, const char *s, size_t n,
+         int line, int col)
 {
     while (n > 0 && isspace((unsigned char)*s)) {
         s++;
@@ -240,18 +316,10 @@ add_term(struct val *list, const char *s, size_t n, int line, int col)
     if (n == 0)
         return;
     struct val *t = val_strn(s, n);
-    char *slug = post_slugify(t->s);
-    for (size_t i = 0; i < list->n; i++) {
-        char *other = post_slugify(list->items[i]->s);
-        bool same = strcmp(slug, other) == 0;
-        free(other);
-        if (same) {
-            free(slug);
-            val_free(t);
-            return;
-        }
+    if (!slugs_add(seen, post_slugify(t->s))) {
+        val_free(t);
+        return;
     }
-    free(slug);
     t->line = line;
     t->col = col;
     val_push(list, t);
@@ -262,9 +330,10 @@ post_terms(const struct val *v, const char *key, const char *path,
            struct diag *d)
 {
     struct val *list = val_list();
+    struct slugs seen = {0};
 
     if (v == NULL || v->kind == VAL_NULL)
-        return list;
+        goto out;
     if (v->kind == VAL_LIST) {
         for (size_t i = 0; i < v->n; i++) {
             const struct val *it = v->items[i];
@@ -274,12 +343,13 @@ post_terms(const struct val *v, const char *key, const char *path,
                            "write '%s: [a, b]'",
                            key, key);
                 val_free(list);
-                return NULL;
+                list = NULL;
+                goto out;
             }
             if (it->kind != VAL_NULL)
-                add_term(list, it->s, it->len, it->line, it->col);
+                add_term(list, &seen, it->s, it->len, it->line, it->col);
         }
-        return list;
+        goto out;
     }
     if (v->kind == VAL_MAP) {
         diag_error(d, path, v->line, v->col,
@@ -287,14 +357,17 @@ post_terms(const struct val *v, const char *key, const char *path,
                    "map; write '%s: [a, b]'",
                    key, key);
         val_free(list);
-        return NULL;
+        list = NULL;
+        goto out;
     }
     const char *s = v->s, *comma;
     while ((comma = strchr(s, ',')) != NULL) {
-        add_term(list, s, (size_t)(comma - s), v->line, v->col);
+        add_term(list, &seen, s, (size_t)(comma - s), v->line, v->col);
         s = comma + 1;
     }
-    add_term(list, s, strlen(s), v->line, v->col);
+    add_term(list, &seen, s, strlen(s), v->line, v->col);
+out:
+    slugs_fini(&seen);
     return list;
 }
 

@@ -182,6 +182,7 @@ struct site {
     struct val *site_val;  /* `site` in every template */
     struct strset outputs; /* every file written, relative to the output */
     struct strset urls;    /* page url -> its post (clash check) */
+    struct strset failed;  /* templates whose rendering failed once */
     char **html_pages;     /* every HTML page's url, for the sitemap */
     size_t nhtml, caphtml;
     char *tmp;             /* the folder being written */
@@ -248,6 +249,32 @@ note_html(struct site *s, const char *url)
     s->html_pages[s->nhtml++] = xstrdup(url);
 }
 
+/* True if u (no leading '/') can be a page's path under the output: no
+ * "." or ".." or empty folder names that would step outside it or alias
+ * another page, no characters that end or break a URL in HTML. */
+static bool
+path_ok(const char *u)
+{
+    const char *seg = u;
+
+    if (*u == '\0')
+        return false;
+    for (const char *p = u;; p++) {
+        if (*p == '/' || *p == '\0') {
+            size_t n = (size_t)(p - seg);
+            if ((n == 0 && *p == '/') || (n == 1 && seg[0] == '.') ||
+                (n == 2 && seg[0] == '.' && seg[1] == '.'))
+                return false;
+            if (*p == '\0')
+                return true;
+            seg = p + 1;
+        } else if ((unsigned char)*p < 0x20 || *p == 0x7f ||
+                   strchr(" \"<>\\?#", *p) != NULL) {
+            return false;
+        }
+    }
+}
+
 /* ---- site.yaml -------------------------------------------------------- */
 
 static const char *
@@ -291,9 +318,17 @@ load_config(struct site *s)
     free(text);
     if (s->config == NULL)
         return false;
+    if (s->config->kind == VAL_NULL) {
+        diag_error(s->d, s->config_path, 1, 1,
+                   "site.yaml is empty; add at least 'title:' and "
+                   "'base_url:'");
+        return false;
+    }
     if (s->config->kind != VAL_MAP) {
         diag_error(s->d, s->config_path, s->config->line, s->config->col,
-                   "site.yaml must be keys and values (title: ...)");
+                   "site.yaml must be keys and values (title: ...), not a "
+                   "%s",
+                   s->config->kind == VAL_LIST ? "list" : "single value");
         return false;
     }
     s->title = conf_str(s, "title", "", true);
@@ -326,6 +361,18 @@ load_config(struct site *s)
         }
     }
     s->permalink = conf_str(s, "permalink", ":year/:month/:day/:title/", false);
+    {
+        const char *u = s->permalink;
+        while (*u == '/')
+            u++;
+        if (!path_ok(u)) {
+            const struct val *pv = val_get(s->config, "permalink");
+            diag_error(s->d, s->config_path, pv->line, pv->col,
+                       "permalink '%s' is not a path pattern like "
+                       "':year/:month/:day/:title/'",
+                       s->permalink);
+        }
+    }
     const struct val *pp = val_get(s->config, "per_page");
     s->per_page = 10;
     if (pp != NULL) {
@@ -365,8 +412,36 @@ load_config(struct site *s)
 
 /* ---- templates -------------------------------------------------------- */
 
+/* True if templates/NAME.html does not exist in a templates folder that
+ * does; when the file exists but did not compile, or the folder is
+ * missing, that error was reported already and is not repeated per use. */
+static bool
+is_missing_template(const struct site *s, const char *name)
+{
+    if (tmpl_set_has(s->tmpl, name))
+        return false;
+    char *dir = fs_join(s->o->site_dir, "templates");
+    char *file = xasprintf("%s/%s.html", dir, name);
+    bool missing = fs_is_dir(dir) && !fs_exists(file);
+    free(file);
+    free(dir);
+    return missing;
+}
+
 static const char *const required_templates[] = {
     "layout", "post", "page", "index", "tag", "tags", "archive", "404"};
+
+/* A missing required template is reported once, not for every post. */
+static bool
+is_required_template(const char *name)
+{
+    size_t n = sizeof required_templates / sizeof *required_templates;
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, required_templates[i]) == 0)
+            return true;
+    return false;
+}
 
 static bool
 load_templates(struct site *s)
@@ -400,7 +475,7 @@ load_templates(struct site *s)
     fs_list_free(names);
     for (size_t i = 0; i < sizeof required_templates / sizeof *required_templates;
          i++) {
-        if (!tmpl_set_has(s->tmpl, required_templates[i])) {
+        if (is_missing_template(s, required_templates[i])) {
             diag_error(s->d, dir, 0, 0,
                        "no template '%s'; create templates/%s.html",
                        required_templates[i], required_templates[i]);
@@ -563,7 +638,7 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
         p->description = xstrdup(v);
     v = fm_string(s, p, "layout");
     p->layout = xstrdup(v != NULL ? v : is_page ? "page" : "post");
-    if (!tmpl_set_has(s->tmpl, p->layout)) {
+    if (is_missing_template(s, p->layout) && !is_required_template(p->layout)) {
         const struct val *lv = val_get(p->fm, "layout");
         diag_error(s->d, path, lv != NULL ? lv->line : 1,
                    lv != NULL ? lv->col : 1,
@@ -580,7 +655,7 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
         while (*u == '/')
             u++;
         size_t n = strlen(u);
-        if (n == 0 || strstr(u, "..") != NULL || strpbrk(u, " \"<>\\?#:")) {
+        if (!path_ok(u)) {
             const struct val *pv = val_get(p->fm, "permalink");
             diag_error(s->d, path, pv->line, pv->col,
                        "permalink '%s' is not a path like "
@@ -594,6 +669,11 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
         }
     } else if (is_page) {
         p->url = xasprintf("%s/", stem);
+        if (!path_ok(p->url))
+            diag_error(s->d, path, 1, 1,
+                       "the file's name gives the path '/%s', which is not "
+                       "a web path; rename it or set 'permalink:'",
+                       p->url);
     } else {
         char err[256];
         bool safe = true;
@@ -630,18 +710,65 @@ fail:
 static void
 add_post(struct post ***list, size_t *n, struct post *p)
 {
-    *list = xreallocarray(*list, *n + 1, sizeof **list);
+    if ((*n & (*n - 1)) == 0) /* doubling at each power of two */
+        *list = xreallocarray(*list, *n ? 2 * *n : 1, sizeof **list);
     (*list)[(*n)++] = p;
+}
+
+/* The folders being walked, innermost first: a link that leads back to
+ * one of them would make the walk go round until the path is too long. */
+struct walk {
+    dev_t dev;
+    ino_t ino;
+    const char *path;
+    const struct walk *up;
+};
+
+/* Enters dir: fills *w and returns true, or reports a loop. */
+static bool
+walk_enter(struct site *s, const char *dir, const struct walk *up,
+           struct walk *w)
+{
+    struct stat st;
+
+    if (stat(dir, &st) != 0)
+        return false;
+    for (const struct walk *c = up; c != NULL; c = c->up) {
+        if (c->dev == st.st_dev && c->ino == st.st_ino) {
+            diag_error(s->d, dir, 0, 0,
+                       "this folder is '%s' again (a link makes a loop); "
+                       "remove the link",
+                       c->path);
+            return false;
+        }
+    }
+    *w = (struct walk){st.st_dev, st.st_ino, dir, up};
+    return true;
+}
+
+/* A folder named like a content file is a mistake: a post is a file. */
+static bool
+is_md_folder(struct site *s, const char *path, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n < 3 || strcmp(name + n - 3, ".md") != 0)
+        return false;
+    diag_error(s->d, path, 0, 0,
+               "a folder named like a Markdown file; rename it (a post or "
+               "page is a file NAME.md)");
+    return true;
 }
 
 /* Walks content/posts recursively (sorted, so the order never depends on
  * the file system). */
 static void
-read_posts_dir(struct site *s, const char *dir)
+read_posts_dir(struct site *s, const char *dir, const struct walk *up)
 {
-    char **names = fs_list(dir);
+    struct walk w;
+    char **names;
 
-    if (names == NULL)
+    if (!walk_enter(s, dir, up, &w) || (names = fs_list(dir)) == NULL)
         return;
     for (char **q = names; *q != NULL; q++) {
         if ((*q)[0] == '.' || (*q)[0] == '_')
@@ -649,7 +776,8 @@ read_posts_dir(struct site *s, const char *dir)
         char *path = fs_join(dir, *q);
         size_t n = strlen(*q);
         if (fs_is_dir(path)) {
-            read_posts_dir(s, path);
+            if (!is_md_folder(s, path, *q))
+                read_posts_dir(s, path, &w);
         } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
             char *stem = xstrndup(*q, n - 3);
             struct post *p = read_post(s, path, stem, false);
@@ -663,11 +791,13 @@ read_posts_dir(struct site *s, const char *dir)
 }
 
 static void
-read_pages_dir(struct site *s, const char *dir, const char *prefix)
+read_pages_dir(struct site *s, const char *dir, const char *prefix,
+               const struct walk *up)
 {
-    char **names = fs_list(dir);
+    struct walk w;
+    char **names;
 
-    if (names == NULL)
+    if (!walk_enter(s, dir, up, &w) || (names = fs_list(dir)) == NULL)
         return;
     for (char **q = names; *q != NULL; q++) {
         if ((*q)[0] == '.' || (*q)[0] == '_')
@@ -675,9 +805,12 @@ read_pages_dir(struct site *s, const char *dir, const char *prefix)
         char *path = fs_join(dir, *q);
         size_t n = strlen(*q);
         if (fs_is_dir(path)) {
-            char *sub = *prefix ? xasprintf("%s/%s", prefix, *q) : xstrdup(*q);
-            read_pages_dir(s, path, sub);
-            free(sub);
+            if (!is_md_folder(s, path, *q)) {
+                char *sub =
+                    *prefix ? xasprintf("%s/%s", prefix, *q) : xstrdup(*q);
+                read_pages_dir(s, path, sub, &w);
+                free(sub);
+            }
         } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
             char *stem;
             if (strcmp(*q, "index.md") == 0 && *prefix)
@@ -708,13 +841,48 @@ cmp_posts(const void *a, const void *b)
     return strcmp(p->src, q->src);
 }
 
+/* What the build generates at url (a post's path), or NULL if nothing:
+ * a post there would overwrite it or be overwritten. */
+static const char *
+generated_at(const char *url)
+{
+    static const struct {
+        const char *folder, *what;
+    } gen[] = {
+        {"page", "the home page's later pages"}, {"tags", "the tag pages"},
+        {"categories", "the category pages"}, {"archives", "the archive"},
+        {"atom.xml", "the feed"}, {"sitemap.xml", "the sitemap"},
+        {"robots.txt", "robots.txt"}, {"404.html", "the 404 page"},
+    };
+    size_t n = strcspn(url, "/");
+
+    if (*url == '\0' || strcmp(url, "index.html") == 0)
+        return "the home page";
+    for (size_t i = 0; i < sizeof gen / sizeof *gen; i++)
+        if (strlen(gen[i].folder) == n && strncmp(url, gen[i].folder, n) == 0)
+            return gen[i].what;
+    return NULL;
+}
+
 static void
 check_urls(struct site *s, struct post **list, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const struct post *p = list[i];
         const struct post *other = set_get(&s->urls, p->url);
-        if (other != NULL) {
+        const char *what = generated_at(p->url);
+        if (what != NULL) {
+            const struct val *pv = val_get(p->fm, "permalink");
+            diag_error(s->d, p->src, pv != NULL ? pv->line : 1,
+                       pv != NULL ? pv->col : 1,
+                       "permalink '/%s' is where %s %s generated; set "
+                       "another 'permalink:'",
+                       p->url, what,
+                       strncmp(what, "the", 3) == 0 &&
+                               what[strlen(what) - 1] == 's'
+                           ? "are"
+                           : "is");
+        } else if (other != NULL) {
             const struct val *pv = val_get(p->fm, "permalink");
             diag_error(s->d, p->src, pv != NULL ? pv->line : 1,
                        pv != NULL ? pv->col : 1,
@@ -746,7 +914,9 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
                 term->name = xstrdup(list->items[k]->s);
                 term->slug = xstrdup(slug);
                 set_put(&t->by_slug, slug, term);
-                t->terms = xreallocarray(t->terms, t->n + 1, sizeof *t->terms);
+                if ((t->n & (t->n - 1)) == 0) /* doubling */
+                    t->terms = xreallocarray(t->terms, t->n ? 2 * t->n : 1,
+                                             sizeof *t->terms);
                 t->terms[t->n++] = term;
             }
             if (term->n == term->cap) {
@@ -926,12 +1096,20 @@ render_page(struct site *s, const char *inner, struct val *ctx,
     val_set(ctx, "canonical",
             val_str_take(xasprintf("%s%s", s->base_url,
                                    strcmp(url, "404.html") == 0 ? "" : url)));
-    if (!tmpl_render(s->tmpl, inner, ctx, &body, s->d))
+    /* a template that failed is not rendered again: its error would be
+     * repeated for every tag page or post that uses it */
+    if (set_has(&s->failed, inner) || set_has(&s->failed, "layout"))
         goto out;
+    if (!tmpl_render(s->tmpl, inner, ctx, &body, s->d)) {
+        set_put(&s->failed, inner, NULL);
+        goto out;
+    }
     val_set(ctx, "content", val_strn(body.data != NULL ? body.data : "",
                                      body.len));
-    if (!tmpl_render(s->tmpl, "layout", ctx, &page, s->d))
+    if (!tmpl_render(s->tmpl, "layout", ctx, &page, s->d)) {
+        set_put(&s->failed, "layout", NULL);
         goto out;
+    }
     size_t n = strlen(url);
     if (n == 0 || url[n - 1] == '/')
         rel = xasprintf("%sindex.html", url);
@@ -1042,7 +1220,7 @@ render_taxonomy(struct site *s, struct taxonomy *t, const char *label)
 {
     struct val *ctx = val_map(), *terms = val_list();
 
-    if (t->n > 1)
+    if (t->n > 1) /* qsort(NULL, 0, ...) is undefined */
         qsort(t->terms, t->n, sizeof *t->terms, cmp_terms);
     for (size_t i = 0; i < t->n; i++) {
         struct term *term = t->terms[i];
@@ -1107,6 +1285,15 @@ xml_escape(struct buf *b, const char *str)
     buf_html(b, str, strlen(str));
 }
 
+/* base_url + rel, escaped for XML: a '&' in a permalink or base_url made
+ * the feed and the sitemap ill-formed. */
+static void
+xml_url(struct buf *b, const struct site *s, const char *rel)
+{
+    xml_escape(b, s->base_url);
+    xml_escape(b, rel);
+}
+
 static void
 render_feed(struct site *s)
 {
@@ -1131,9 +1318,13 @@ render_feed(struct site *s)
         xml_escape(&b, desc);
         buf_puts(&b, "</subtitle>\n");
     }
-    buf_printf(&b, "  <link href=\"%satom.xml\" rel=\"self\"/>\n", s->base_url);
-    buf_printf(&b, "  <link href=\"%s\"/>\n  <id>%s</id>\n", s->base_url,
-               s->base_url);
+    buf_puts(&b, "  <link href=\"");
+    xml_url(&b, s, "atom.xml");
+    buf_puts(&b, "\" rel=\"self\"/>\n  <link href=\"");
+    xml_url(&b, s, "");
+    buf_puts(&b, "\"/>\n  <id>");
+    xml_url(&b, s, "");
+    buf_puts(&b, "</id>\n");
     if (newest != NULL) {
         post_date_rfc3339(newest, iso);
     } else {
@@ -1148,9 +1339,11 @@ render_feed(struct site *s)
         const struct post *p = s->posts[i];
         buf_puts(&b, "  <entry>\n    <title>");
         xml_escape(&b, p->title);
-        buf_printf(&b, "</title>\n    <link href=\"%s%s\"/>\n", s->base_url,
-                   p->url);
-        buf_printf(&b, "    <id>%s%s</id>\n", s->base_url, p->url);
+        buf_puts(&b, "</title>\n    <link href=\"");
+        xml_url(&b, s, p->url);
+        buf_puts(&b, "\"/>\n    <id>");
+        xml_url(&b, s, p->url);
+        buf_puts(&b, "</id>\n");
         post_date_rfc3339(&p->date, iso);
         buf_printf(&b, "    <published>%s</published>\n", iso);
         post_date_rfc3339(&p->updated, iso);
@@ -1165,8 +1358,9 @@ render_feed(struct site *s)
             xml_escape(&b, p->description);
             buf_puts(&b, "</summary>\n");
         }
-        buf_printf(&b, "    <content type=\"html\" xml:base=\"%s%s\">",
-                   s->base_url, p->url);
+        buf_puts(&b, "    <content type=\"html\" xml:base=\"");
+        xml_url(&b, s, p->url);
+        buf_puts(&b, "\">");
         xml_escape(&b, p->md.html);
         buf_puts(&b, "</content>\n  </entry>\n");
     }
@@ -1180,15 +1374,16 @@ render_sitemap(struct site *s)
 {
     struct buf b;
 
-    qsort(s->html_pages, s->nhtml, sizeof *s->html_pages, cmp_strp);
+    if (s->nhtml > 1)
+        qsort(s->html_pages, s->nhtml, sizeof *s->html_pages, cmp_strp);
     buf_init(&b);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
                  "sitemap/0.9\">\n");
     for (size_t i = 0; i < s->nhtml; i++) {
         const struct post *p = set_get(&s->urls, s->html_pages[i]);
-        buf_printf(&b, "  <url><loc>%s", s->base_url);
-        xml_escape(&b, s->html_pages[i]);
+        buf_puts(&b, "  <url><loc>");
+        xml_url(&b, s, s->html_pages[i]);
         buf_puts(&b, "</loc>");
         if (p != NULL && (p->has_date || p->has_updated)) {
             buf_printf(&b, "<lastmod>%04d-%02d-%02d</lastmod>",
@@ -1209,17 +1404,19 @@ render_sitemap(struct site *s)
 /* ---- assets and diagrams ---------------------------------------------- */
 
 static void
-copy_tree(struct site *s, const char *from, const char *rel)
+copy_tree(struct site *s, const char *from, const char *rel,
+          const struct walk *up)
 {
-    char **names = fs_list(from);
+    struct walk w;
+    char **names;
 
-    if (names == NULL)
+    if (!walk_enter(s, from, up, &w) || (names = fs_list(from)) == NULL)
         return;
     for (char **q = names; *q != NULL; q++) {
         char *path = fs_join(from, *q);
         char *sub = *rel ? xasprintf("%s/%s", rel, *q) : xstrdup(*q);
         if (fs_is_dir(path)) {
-            copy_tree(s, path, sub);
+            copy_tree(s, path, sub, &w);
         } else if (set_put(&s->outputs, sub, NULL) != NULL) {
             diag_error(s->d, path, 0, 0,
                        "'/%s' is also a generated page; rename the file",
@@ -1314,15 +1511,16 @@ link_target(const struct site *s, const char *from, const char *url)
         u++;
         n--;
     } else {
-        /* relative to the page's folder */
+        /* relative to the page's folder: made site-relative ("/" + the
+         * folder + the link), which the branch above resolves */
         buf_init(&b);
+        buf_putc(&b, '/');
         const char *slash = strrchr(from, '/');
         if (slash != NULL)
             buf_add(&b, from, (size_t)(slash - from) + 1);
         buf_add(&b, u, n);
         char *joined = buf_detach(&b);
         char *t = link_target(s, "", joined);
-        /* "/" was not prefixed: the joined path is already under root */
         free(joined);
         return t;
     }
@@ -1516,8 +1714,8 @@ site_build(const struct site_opts *o, struct diag *d)
     phase("config");
     char *posts = fs_join(o->site_dir, "content/posts");
     char *pages = fs_join(o->site_dir, "content/pages");
-    read_posts_dir(&s, posts);
-    read_pages_dir(&s, pages, "");
+    read_posts_dir(&s, posts, NULL);
+    read_pages_dir(&s, pages, "", NULL);
     free(posts);
     free(pages);
     phase("read");
@@ -1568,7 +1766,7 @@ site_build(const struct site_opts *o, struct diag *d)
     render_feed(&s);
     render_sitemap(&s);
     char *assets = fs_join(o->site_dir, "assets");
-    copy_tree(&s, assets, "");
+    copy_tree(&s, assets, "", NULL);
     free(assets);
     phase("feed");
     build_diagrams(&s);
@@ -1597,6 +1795,7 @@ out:
     free(s.html_pages);
     set_fini(&s.outputs);
     set_fini(&s.urls);
+    set_fini(&s.failed);
     val_free(s.site_val);
     tmpl_set_free(s.tmpl);
     val_free(s.config);

@@ -13,6 +13,19 @@
 
 #include "xmem.h"
 
+/* The work one tmpl_render() may do: nodes visited and bytes written.  A
+ * list section nested in itself multiplies (two posts and thirty levels
+ * are a billion visits); past these limits the render stops with an
+ * error.  A step is a node visited or a context looked at for a name: a
+ * real page takes thousands, the archive of 100 000 posts 1.3 million,
+ * and 10 million take about half a second. */
+#ifndef TMPL_MAX_STEPS
+#define TMPL_MAX_STEPS 10000000ul
+#endif
+#ifndef TMPL_MAX_OUTPUT
+#define TMPL_MAX_OUTPUT (512ul << 20)
+#endif
+
 enum node_kind { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL };
 
 struct node {
@@ -197,14 +210,22 @@ parse(struct parser *p, struct node *root)
             c = find(in + 1, p->end, cl, p->clen + 1);
             after = c != NULL ? c + p->clen + 1 : NULL;
         } else {
-            c = find(in, p->end, p->close, p->clen);
+            /* the close is looked for after a sigil: with delimiters
+             * "{{ >", the '>' of "{{>" does not close the tag */
+            const char *from =
+                type != '\0' && strchr("#^/!>&", type) != NULL ? in + 1 : in;
+            c = find(from, p->end, p->close, p->clen);
             after = c != NULL ? c + p->clen : NULL;
         }
         if (c == NULL) {
             position(p, o, &line, &col);
             diag_error(p->d, p->path, line, col,
-                       "tag '%.*s' is never closed; add '%.*s'",
-                       (int)p->olen, p->open, (int)p->clen, p->close);
+                       "tag '%.*s%s' is never closed; add '%s%.*s'",
+                       (int)p->olen, p->open,
+                       type == '{' || type == '=' ? (type == '{' ? "{" : "=")
+                                                  : "",
+                       type == '{' ? "}" : type == '=' ? "=" : "",
+                       (int)p->clen, p->close);
             return false;
         }
         /* the tag's name, trimmed */
@@ -229,6 +250,7 @@ parse(struct parser *p, struct node *root)
             standalone = at_start && at_end;
         }
         add_text(stack[depth], s, (size_t)((standalone ? ls : o) - s));
+        const char *tag_end = after; /* the tag alone, for messages */
         if (standalone) {
             if (le < p->end && *le == '\r')
                 le++;
@@ -239,8 +261,8 @@ parse(struct parser *p, struct node *root)
         position(p, o, &line, &col);
         if (ns == ne && type != '!' && type != '=') {
             diag_error(p->d, p->path, line, col,
-                       "empty tag '%.*s%.*s'; put a name in it", (int)p->olen,
-                       p->open, (int)p->clen, p->close);
+                       "empty tag '%.*s'; put a name in it",
+                       (int)(tag_end - o), o);
             return false;
         }
         struct node *n;
@@ -249,11 +271,10 @@ parse(struct parser *p, struct node *root)
             break;
         case '=':
             if (!set_delims(p, in + 1, c)) {
-                const char *nl = memchr(o, '\n', (size_t)(after - o));
                 diag_error(p->d, p->path, line, col,
                            "bad delimiter change '%.*s'; write it like "
                            "{{=<%% %%>=}}",
-                           (int)((nl ? nl : after) - o), o);
+                           (int)(tag_end - o), o);
                 return false;
             }
             break;
@@ -261,7 +282,9 @@ parse(struct parser *p, struct node *root)
         case '^':
             if (depth == TMPL_MAX_DEPTH) {
                 diag_error(p->d, p->path, line, col,
-                           "sections nested deeper than %d", TMPL_MAX_DEPTH);
+                           "sections nested deeper than %d; is a closing "
+                           "tag missing?",
+                           TMPL_MAX_DEPTH);
                 return false;
             }
             n = add_node(stack[depth], type == '#' ? N_SECTION : N_INVERTED);
@@ -275,7 +298,7 @@ parse(struct parser *p, struct node *root)
                 diag_error(p->d, p->path, line, col,
                            "'%.*s' closes a section that was never opened; "
                            "remove it",
-                           (int)(after - o), o);
+                           (int)(tag_end - o), o);
                 return false;
             }
             if ((size_t)(ne - ns) != stack[depth]->len ||
@@ -403,6 +426,9 @@ struct render {
     bool bol;             /* at the start of a line of template text */
     int partials;         /* partial nesting */
     const struct tmpl *cur;
+    const struct tmpl *top_tmpl; /* the template tmpl_render() was given */
+    unsigned long steps;  /* nodes visited */
+    size_t start;         /* out->len when the render began */
 };
 
 static const struct val *
@@ -420,8 +446,10 @@ member(const struct val *v, const char *key)
     return NULL;
 }
 
+/* Looks a name up through the context stack; each context looked at
+ * counts as a step of the render's work. */
 static const struct val *
-resolve(const struct render *r, const struct node *n)
+resolve(struct render *r, const struct node *n)
 {
     const struct val *v = NULL;
     int i;
@@ -429,6 +457,7 @@ resolve(const struct render *r, const struct node *n)
     if (n->nparts == 0)
         return r->top > 0 ? r->stack[r->top - 1] : NULL;
     for (i = r->top - 1; i >= 0; i--) {
+        r->steps++;
         v = member(r->stack[i], n->parts[0]);
         if (v != NULL)
             break;
@@ -544,12 +573,29 @@ render_partial(struct render *r, const struct node *n)
     return ok;
 }
 
+/* False, with an error, once the render has done too much work. */
+static bool
+within_limits(struct render *r)
+{
+    if (++r->steps <= TMPL_MAX_STEPS &&
+        r->out->len - r->start <= TMPL_MAX_OUTPUT)
+        return true;
+    diag_error(r->d, r->top_tmpl->path, 0, 0,
+               "rendering took more than %lu steps or %lu MiB; is a list "
+               "section nested inside itself?",
+               (unsigned long)TMPL_MAX_STEPS,
+               (unsigned long)(TMPL_MAX_OUTPUT >> 20));
+    return false;
+}
+
 static bool
 render_nodes(struct render *r, const struct node *parent)
 {
     for (size_t i = 0; i < parent->nkids; i++) {
         const struct node *n = &parent->kids[i];
         const struct val *v;
+        if (!within_limits(r))
+            return false;
         switch (n->kind) {
         case N_TEXT:
             put_text(r, n->text, n->len);
@@ -598,7 +644,8 @@ tmpl_render(const struct tmpl_set *set, const char *name,
             const struct val *ctx, struct buf *out, struct diag *d)
 {
     const struct tmpl *t = lookup(set, name, strlen(name));
-    struct render r = {.set = set, .out = out, .d = d, .bol = true, .cur = t};
+    struct render r = {.set = set, .out = out, .d = d, .bol = true, .cur = t,
+                       .top_tmpl = t, .start = out->len};
     bool ok;
 
     if (t == NULL) {

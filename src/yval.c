@@ -14,6 +14,11 @@
 
 #include "xmem.h"
 
+/* Keys in one map.  Maps are searched key by key (val.c), so a front
+ * matter of 100 000 keys took minutes to read; no real front matter,
+ * site.yaml or scenario comes near this. */
+#define YVAL_MAX_KEYS 10000
+
 struct ctx {
     yaml_parser_t parser;
     const char *text;
@@ -35,6 +40,22 @@ col_of(yaml_mark_t m)
     return (int)m.column + 1;
 }
 
+/* 1-based line and column of byte offset off in the text. */
+static void
+position(const struct ctx *c, size_t off, int *line, int *col)
+{
+    *line = 1 + c->line_offset;
+    *col = 1;
+    for (size_t i = 0; i < off && i < c->len; i++) {
+        if (c->text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)c->text[i] & 0xc0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
 static bool
 next(struct ctx *c, yaml_event_t *ev)
 {
@@ -43,20 +64,42 @@ next(struct ctx *c, yaml_event_t *ev)
     const yaml_parser_t *p = &c->parser;
     const char *what = p->problem != NULL ? p->problem : "malformed YAML";
     yaml_mark_t m = p->problem_mark;
-    const char *hint = "";
+    int line = line_of(c, m), col = col_of(m);
+    int cline = line_of(c, p->context_mark);
+    char hint[160] = "";
 
-    if (strstr(what, "mapping values are not allowed") != NULL)
-        hint = "; quote the value if it contains ': '";
-    else if (m.index < c->len && c->text[m.index] == '\t')
-        hint = "; indent with spaces, YAML does not allow tabs";
-    else if (strstr(what, "control characters are not allowed") != NULL)
-        hint = "; remove the control character";
-    else if (strstr(what, "invalid leading UTF-8 octet") != NULL ||
-             strstr(what, "invalid trailing UTF-8 octet") != NULL ||
-             strstr(what, "incomplete UTF-8") != NULL)
-        hint = "; save the file as UTF-8";
-    diag_error(c->d, c->path, line_of(c, m), col_of(m), "invalid YAML: %s%s",
-               what, hint);
+    if (p->error == YAML_READER_ERROR) {
+        /* the reader gives a byte offset, not a mark */
+        position(c, p->problem_offset, &line, &col);
+        if (strstr(what, "control characters") != NULL)
+            snprintf(hint, sizeof hint,
+                     " (byte 0x%02x); remove the control character",
+                     (unsigned)p->problem_value & 0xff);
+        else
+            snprintf(hint, sizeof hint, "; save the file as UTF-8");
+    } else if (strstr(what, "mapping values are not allowed") != NULL) {
+        snprintf(hint, sizeof hint, "; quote the value if it contains ': '");
+    } else if (m.index < c->len && c->text[m.index] == '\t') {
+        snprintf(hint, sizeof hint,
+                 "; indent with spaces, YAML does not allow tabs");
+    } else if (strstr(what, "cannot start any token") != NULL) {
+        snprintf(hint, sizeof hint,
+                 "; quote a value that starts with '@', '`' or '%%'");
+    } else if (strstr(what, "expected ',' or ']'") != NULL) {
+        snprintf(hint, sizeof hint,
+                 "; close the list '[' of line %d with ']'", cline);
+    } else if (strstr(what, "expected ',' or '}'") != NULL) {
+        snprintf(hint, sizeof hint,
+                 "; close the map '{' of line %d with '}'", cline);
+    } else if (p->context != NULL &&
+               strstr(p->context, "quoted scalar") != NULL) {
+        snprintf(hint, sizeof hint, "; close the quote opened on line %d",
+                 cline);
+    } else if (p->context != NULL) {
+        snprintf(hint, sizeof hint, " (%s that starts on line %d)",
+                 p->context, cline);
+    }
+    diag_error(c->d, c->path, line, col, "invalid YAML: %s%s", what, hint);
     return false;
 }
 
@@ -138,6 +181,33 @@ resolve(struct val *v)
     }
 }
 
+/*
+ * The first code point of a scalar's value that may not reach a page or
+ * the feed, or -1: a YAML escape ("\\a", "\\0", "\\uFFFF") writes what the
+ * file itself may not hold.  Refused: U+0000-U+001F but tab, LF and CR,
+ * U+007F-U+009F, and the noncharacters U+FDD0-U+FDEF and U+xFFFE/xFFFF.
+ * libyaml has checked that the value is UTF-8.
+ */
+static long
+bad_code_point(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned long cp = s[i];
+        size_t k = cp < 0x80 ? 1 : cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : 4;
+        if (k > 1) {
+            cp &= 0x3fu >> (k - 1);
+            for (size_t j = 1; j < k && i + j < n; j++)
+                cp = cp << 6 | (s[i + j] & 0x3fu);
+        }
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+            (cp >= 0x7f && cp <= 0x9f) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+            (cp & 0xfffe) == 0xfffe)
+            return (long)cp;
+        i += k;
+    }
+    return -1;
+}
+
 static struct val *parse_node(struct ctx *c, yaml_event_t *ev, int depth);
 
 static struct val *
@@ -181,6 +251,14 @@ parse_map(struct ctx *c, int depth)
             diag_error(c->d, c->path, line_of(c, ev.start_mark),
                        col_of(ev.start_mark),
                        "a key must be a plain word, not a list or map");
+            yaml_event_delete(&ev);
+            goto fail;
+        }
+        if (map->n == YVAL_MAX_KEYS) {
+            diag_error(c->d, c->path, line_of(c, ev.start_mark),
+                       col_of(ev.start_mark),
+                       "more than %d keys in one map; split the data",
+                       YVAL_MAX_KEYS);
             yaml_event_delete(&ev);
             goto fail;
         }
@@ -239,13 +317,22 @@ parse_node(struct ctx *c, yaml_event_t *ev, int depth)
                    "YAML alias '*%s' is not supported; write the value out",
                    (const char *)ev->data.alias.anchor);
         return NULL;
-    case YAML_SCALAR_EVENT:
+    case YAML_SCALAR_EVENT: {
+        long cp = bad_code_point(ev->data.scalar.value, ev->data.scalar.length);
+        if (cp >= 0) {
+            diag_error(c->d, c->path, line, col,
+                       "the value holds the character U+%04lX (from an "
+                       "escape), which a page may not; remove it",
+                       (unsigned long)cp);
+            return NULL;
+        }
         v = val_strn((const char *)ev->data.scalar.value,
                      ev->data.scalar.length);
         if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
             ev->data.scalar.tag == NULL)
             resolve(v);
         break;
+    }
     case YAML_SEQUENCE_START_EVENT:
         v = parse_seq(c, depth);
         break;

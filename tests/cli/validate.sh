@@ -1,54 +1,126 @@
 #!/usr/bin/env bash
-# Every output validates: each generated HTML page passes the Nu HTML Checker
-# (npm vnu-jar, on Debian's Java) with no errors; atom.xml parses with
-# feedparser without the bozo flag and is well-formed for xmllint;
-# sitemap.xml is well-formed and lists every page; every SVG is well-formed.
+# The generated site against outside validators:
+#   - every HTML page: the Nu HTML Checker (npm package vnu-jar, installed
+#     into .cache/vnu by this script or by ./build.sh test; needs Java);
+#   - atom.xml: feedparser (Debian python3-feedparser, run with
+#     /usr/bin/python3) without the bozo flag, and xmllint;
+#   - sitemap.xml and every SVG: xmllint; the sitemap lists every page.
+# Two sites are checked: the repository's own (site.yaml, content/,
+# templates/, assets/), and its templates with 25 generated posts, which
+# gives pagination, tag and category pages, and neighbours.
 #
-# Two kinds of vnu errors come from the article's own raw HTML, which the
-# build passes through unchanged on purpose (Hexo posts drop in as written):
-# `width="600px"` on its <img> tags, and its `###` headings under the page's
-# <h1>.  They are listed, counted, and allowed only in that article.
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-S="$TMP/site"; mkdir -p "$S"
-cp -r "$ROOT"/site.yaml "$ROOT"/content "$ROOT"/templates "$ROOT"/assets "$S/"
-# more pages: a second post, a draft-free tag page, pagination
-for i in $(seq 1 12); do
-  printf -- '---\ntitle: Note %d on <TCP> & "IP"\ndate: 2020-01-%02d 10:00:00\ntags: [TCP, notes]\ncategories: [Networking]\n---\nText with a [link](/about/) and `code`.\n\n<!-- more -->\n\n## More\n\nRest.\n' "$i" "$i" >"$S/content/posts/note-$i.md"
-done
-"$BLOG" build --site "$S" --quiet || { fail "the site builds"; exit 0; }
-P="$S/public"
+# The seed article's own raw HTML has errors the checker reports (width="600px"
+# on <img>, a ### heading right under the page's <h1>).  A post's HTML is
+# kept as written (tests/cli/site.sh checks that), so these are listed in
+# tests/cli/validate-known.txt; any other error fails, and so does a listed
+# one that no longer occurs.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-VNU="$ROOT/.cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
-if [ ! -f "$VNU" ]; then
-  mkdir -p "$ROOT/.cache"
-  npm install --silent --no-audit --no-fund --prefix "$ROOT/.cache/vnu" vnu-jar >/dev/null 2>&1
+vnu_dir="$ROOT/.cache/vnu"
+vnu="$vnu_dir/node_modules/vnu-jar/build/dist/vnu.jar"
+if [ ! -f "$vnu" ] && command -v npm >/dev/null 2>&1; then
+  npm install --silent --no-audit --no-fund --prefix "$vnu_dir" vnu-jar \
+    >"$TMP/npm.log" 2>&1
 fi
-if [ ! -f "$VNU" ] || ! command -v java >/dev/null; then
-  fail "the Nu HTML Checker runs" "vnu-jar (npm) or java (default-jre-headless) is missing"
-else
-  java -jar "$VNU" --errors-only --skip-non-html "$P" >"$TMP/vnu.out" 2>&1
-  article='why-tcp-connection-termination-needs-four-way-handshake/index.html'
-  allowed=$(grep -c "$article\".*\(Bad value “[0-9]*px” for attribute “\(width\|height\)” on element “img”\|follows the heading “h1”.*skipping 1 heading level\)" "$TMP/vnu.out")
-  grep -v "$article\".*\(Bad value “[0-9]*px” for attribute “\(width\|height\)” on element “img”\|follows the heading “h1”.*skipping 1 heading level\)" "$TMP/vnu.out" | grep ': error: ' >"$TMP/vnu.bad"
-  pages=$(find "$P" -name '*.html' | wc -l)
-  if [ ! -s "$TMP/vnu.bad" ]; then ok "vnu: $pages HTML pages, no errors (besides $allowed in the article's own HTML)"; else fail "vnu: no errors" "$(head -10 "$TMP/vnu.bad")"; fi
+have_vnu=1
+if [ ! -f "$vnu" ]; then
+  fail "the Nu HTML Checker is installed" "no $vnu; run: npm install --prefix .cache/vnu vnu-jar (needs npm and the npm registry)"
+  sed 's/^/    /' "$TMP/npm.log" 2>/dev/null | tail -5
+  have_vnu=0
+elif ! java -version >/dev/null 2>&1; then
+  fail "Java runs the Nu HTML Checker" "no java; install Debian's default-jre-headless"
+  have_vnu=0
 fi
 
-check "atom.xml is well-formed (xmllint)" xmllint --noout "$P/atom.xml"
-if /usr/bin/python3 -c '
+# ---- the two sites ------------------------------------------------------
+
+real="$TMP/real"
+mkdir -p "$real"
+cp -r "$ROOT/site.yaml" "$ROOT/content" "$ROOT/templates" "$ROOT/assets" "$real/"
+# the article's diagrams are drawn from content/diagrams/, so every link
+# must resolve
+check "the repository's site builds" \
+  "$BLOG" build --site "$real" --quiet
+
+gen="$TMP/gen"
+mkdir -p "$gen/content/posts"
+cp -r "$ROOT/site.yaml" "$ROOT/templates" "$ROOT/assets" "$gen/"
+cp -r "$ROOT/content/pages" "$gen/content/"
+SHARED=${SHARED:-$ROOT/../shared/bench}
+check "the corpus generator runs ($SHARED/gen-corpus.sh)" \
+  bash "$SHARED/gen-corpus.sh" 25 "$TMP/corpus"
+cp "$TMP"/corpus/hexo/*.md "$gen/content/posts/" 2>/dev/null
+check "a site of 25 generated posts builds" \
+  "$BLOG" build --site "$gen" --link-check=warn --quiet
+check "the generated site has list pages 2 and 3" \
+  test -f "$gen/public/page/3/index.html"
+
+# ---- HTML ---------------------------------------------------------------
+
+if [ "$have_vnu" = 1 ]; then
+  find "$real/public" "$gen/public" -name '*.html' | sort >"$TMP/pages"
+  java -jar "$vnu" --errors-only --format gnu $(cat "$TMP/pages") \
+    >"$TMP/vnu.out" 2>&1
+  # "file:/tmp/.../real/public/REL":L.C-L.C: error: MSG -> real REL: error: MSG
+  sed -E "s|^\"file:$TMP/([a-z]+)/public/([^\"]*)\":[0-9.-]+: |\1 \2: |" \
+    "$TMP/vnu.out" | sort >"$TMP/vnu.errors"
+  grep -v '^#' "$ROOT/tests/cli/validate-known.txt" | grep -v '^$' | sort \
+    >"$TMP/known"
+  n=$(wc -l <"$TMP/pages")
+  if grep -qv -e '^real ' -e '^gen ' "$TMP/vnu.errors"; then
+    fail "every page passes the Nu HTML Checker" "the checker did not run"
+    head -5 "$TMP/vnu.out" | sed 's/^/    /'
+  elif comm -23 "$TMP/vnu.errors" "$TMP/known" | grep -q .; then
+    fail "every page passes the Nu HTML Checker ($n pages)"
+    comm -23 "$TMP/vnu.errors" "$TMP/known" | head -20 | sed 's/^/    /'
+  else
+    ok "every page passes the Nu HTML Checker ($n pages; $(wc -l <"$TMP/known") known errors in the seed article's own HTML)"
+  fi
+  if comm -13 "$TMP/vnu.errors" "$TMP/known" | grep -q .; then
+    fail "tests/cli/validate-known.txt lists only errors that occur"
+    comm -13 "$TMP/vnu.errors" "$TMP/known" | sed 's/^/    no longer: /'
+  else
+    ok "tests/cli/validate-known.txt lists only errors that occur"
+  fi
+fi
+
+# ---- feed, sitemap, SVG -------------------------------------------------
+
+for site in "$real" "$gen"; do
+  name=$(basename "$site")
+  pub="$site/public"
+  posts=$(find "$site/content/posts" -name '*.md' | wc -l)
+  want=$((posts < 20 ? posts : 20))
+  check "$name: atom.xml parses with feedparser, no bozo flag, $want entries" \
+    /usr/bin/python3 -c "
 import sys, feedparser
 f = feedparser.parse(sys.argv[1])
-assert not f.bozo, f.get("bozo_exception")
-assert len(f.entries) == 13, len(f.entries)
-assert all(e.link.startswith("https://example.org/") for e in f.entries)
-' "$P/atom.xml" 2>"$TMP/fp.err"; then ok "atom.xml: feedparser, no bozo, 13 entries, absolute links"; else fail "atom.xml: feedparser" "$(tail -3 "$TMP/fp.err")"; fi
-check "sitemap.xml is well-formed" xmllint --noout "$P/sitemap.xml"
-missing=0
-while IFS= read -r f; do
-  rel=${f#$P/}; url="https://example.org/${rel%index.html}"
-  grep -q "<loc>$url</loc>" "$P/sitemap.xml" || { missing=$((missing + 1)); echo "    not in sitemap: $url"; }
-done < <(find "$P" -name index.html | sort)
-if [ $missing -eq 0 ]; then ok "sitemap.xml lists every page"; else fail "sitemap.xml lists every page" "$missing missing"; fi
-n=0; bad=0
-for f in "$P"/images/*.svg; do n=$((n + 1)); xmllint --noout "$f" 2>/dev/null || bad=$((bad + 1)); done
-if [ $n -gt 0 ] && [ $bad -eq 0 ]; then ok "$n SVGs are well-formed"; else fail "SVGs are well-formed" "$bad of $n"; fi
+if f.bozo:
+    sys.exit('bozo: %s' % f.bozo_exception)
+if len(f.entries) != int(sys.argv[2]):
+    sys.exit('%d entries' % len(f.entries))
+for e in f.entries:
+    if not (e.get('title') and e.get('link') and e.get('id') and e.get('updated')):
+        sys.exit('entry without title, link, id or updated: %r' % e.get('id'))
+" "$pub/atom.xml" "$want"
+  check "$name: xmllint accepts atom.xml and sitemap.xml" \
+    xmllint --noout "$pub/atom.xml" "$pub/sitemap.xml"
+  svgs=$(find "$pub" -name '*.svg' | wc -l)
+  if [ "$svgs" -gt 0 ]; then
+    check "$name: xmllint accepts every SVG ($svgs)" \
+      bash -c "find '$pub' -name '*.svg' -print0 | xargs -0 xmllint --noout"
+  elif [ "$name" = real ]; then
+    fail "real: the article's diagrams are drawn as SVG" "no SVG in $pub"
+  fi
+  # every page (every index.html; 404.html is not one) is in the sitemap
+  base=$(sed -n 's/^base_url: *//p' "$site/site.yaml" | tr -d '"'"'")
+  (cd "$pub" && find . -name index.html | sed -e 's|^\./||' -e 's|index\.html$||' |
+    sed "s|^|$base|" | sort) >"$TMP/pages.$name"
+  sed -n 's|.*<loc>\(.*\)</loc>.*|\1|p' "$pub/sitemap.xml" | sort >"$TMP/locs.$name"
+  if cmp -s "$TMP/pages.$name" "$TMP/locs.$name"; then
+    ok "$name: sitemap.xml lists every page ($(wc -l <"$TMP/locs.$name"))"
+  else
+    fail "$name: sitemap.xml lists every page"
+    diff "$TMP/pages.$name" "$TMP/locs.$name" | head -10 | sed 's/^/    /'
+  fi
+done

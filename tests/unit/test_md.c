@@ -160,6 +160,48 @@ START_TEST(deep_nesting_finishes)
 }
 END_TEST
 
+/* Found by fuzz_markdown: 0x02 and 0x03 written in a post were taken for
+ * the placeholders of {% raw %} blocks, and the excerpt came out longer
+ * than the page. */
+START_TEST(placeholder_bytes_in_the_text_are_not_raw_blocks)
+{
+    struct diag d;
+    diag_init(&d, NULL);
+    struct md_result r =
+        render("\x02" "blograw0\x03 and \x02" "blograw7\x03\n\n"
+               "{% raw %}<b>kept</b>{% endraw %}\n\n```\n\x02" "blograw0"
+               "\x03\n```\n",
+               "/", &d);
+    ck_assert_ptr_nonnull(strstr(r.html, "<b>kept</b>"));
+    ck_assert_ptr_null(strstr(strstr(r.html, "<b>kept</b>") + 1, "<b>kept"));
+    ck_assert_ptr_null(strchr(r.html, '\x02'));
+    ck_assert_ptr_null(strchr(r.html, '\x03'));
+    ck_assert_ptr_nonnull(strstr(r.html, "\xef\xbf\xbd" "blograw0"));
+    ck_assert_uint_le(r.excerpt_len, strlen(r.html));
+    md_result_fini(&r);
+    diag_fini(&d);
+}
+END_TEST
+
+/* Found by fuzz_markdown: the search for the "%}" after {% endraw ran
+ * past the end of a text that is not NUL-terminated (ASan builds). */
+START_TEST(text_is_read_only_up_to_its_length)
+{
+    static const char src[] = "{% raw %}x{% endraw %";
+    char *text = malloc(sizeof src - 1);
+    struct md_result r;
+    struct diag d;
+
+    memcpy(text, src, sizeof src - 1);
+    diag_init(&d, NULL);
+    ck_assert(md_render(text, sizeof src - 1, "p.md", 5, "/", &r, &d));
+    ck_assert_int_eq(d.warnings, 1); /* never closed */
+    md_result_fini(&r);
+    diag_fini(&d);
+    free(text);
+}
+END_TEST
+
 static const struct tcheck_case cases[] = {
     TCHECK_CASE(raw_html_img_survives_as_written),
     TCHECK_CASE(headings_get_unique_ids),
@@ -169,5 +211,7 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(site_relative_links_follow_a_base_path),
     TCHECK_CASE(endraw_at_the_end_of_the_buffer),
     TCHECK_CASE(deep_nesting_finishes),
+    TCHECK_CASE(placeholder_bytes_in_the_text_are_not_raw_blocks),
+    TCHECK_CASE(text_is_read_only_up_to_its_length),
 };
 TCHECK_MAIN("md", cases)

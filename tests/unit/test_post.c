@@ -79,6 +79,31 @@ START_TEST(impossible_dates_are_refused_not_rolled_over)
 }
 END_TEST
 
+START_TEST(zones_are_offsets_not_names)
+{
+    ck_assert_str_eq(date_err("2019-07-14 10:00:00 +25:00"),
+                     "impossible zone offset in '2019-07-14 10:00:00 "
+                     "+25:00'; offsets run from -23:59 to +23:59");
+    ck_assert_str_eq(date_err("2019-07-14 00:00:00 PST"),
+                     "time zone 'PST' in '2019-07-14 00:00:00 PST' is not "
+                     "understood; write an offset like +08:00 or -05:00, or "
+                     "Z for UTC");
+    date_ok("2019-07-14 10:00:00 -05:30");
+}
+END_TEST
+
+/* zone.tab sits among the zones but is text: glibc read it as UTC */
+START_TEST(site_zone_must_be_a_zone_file)
+{
+    ck_assert(!post_set_zone("zone.tab"));
+    ck_assert(!post_set_zone("Asia"));
+    ck_assert(!post_set_zone("../../etc/passwd"));
+    ck_assert(!post_set_zone("Mars/Olympus"));
+    ck_assert(post_set_zone("Europe/Paris"));
+    ck_assert(post_set_zone("UTC"));
+}
+END_TEST
+
 START_TEST(slugs_fold_everything_but_letters_and_digits)
 {
     const char *cases[][2] = {
@@ -178,6 +203,15 @@ START_TEST(front_matter_errors_have_positions)
                                     "0xff); save the file as UTF-8\n"},
         {"x\n\ny\0z", "p.md:3:2: error: NUL byte in the text; is this a "
                       "binary file?\n"},
+        {"\xef\xbb\xbfok\x07", "p.md:1:3: error: control character U+0007 in "
+                             "the text; remove it\n"},
+        {"a\tb\r\nc\xc2\x9f", "p.md:2:2: error: control character U+009F "
+                              "in the text; remove it\n"},
+        {"---\ntitle: \"a\\0b\"\n---\n",
+         "p.md:2:8: error: the value holds the character U+0000 (from an "
+         "escape), which a page may not; remove it\n"},
+        {"x\xef\xbf\xbe", "p.md:1:2: error: noncharacter U+FFFE in the "
+                          "text; remove it\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t len = strlen(cases[i].text);
@@ -232,6 +266,8 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(hexo_date_with_one_digit_month_is_read_in_site_zone),
     TCHECK_CASE(date_forms_of_yaml_1_1),
     TCHECK_CASE(impossible_dates_are_refused_not_rolled_over),
+    TCHECK_CASE(zones_are_offsets_not_names),
+    TCHECK_CASE(site_zone_must_be_a_zone_file),
     TCHECK_CASE(slugs_fold_everything_but_letters_and_digits),
     TCHECK_CASE(tags_from_comma_string_block_and_flow_lists),
     TCHECK_CASE(tags_as_a_map_is_an_error_at_its_position),
