@@ -20,6 +20,28 @@ diag_fini(struct diag *d)
 }
 
 void
+diag_init_sub(struct diag *sub, const struct diag *parent)
+{
+    diag_init(sub, NULL);
+    sub->no_warnings = parent->no_warnings;
+}
+
+void
+diag_merge(struct diag *d, struct diag *sub)
+{
+    d->errors += sub->errors;
+    d->warnings += sub->warnings;
+    if (sub->text.len > 0) {
+        buf_add(&d->text, sub->text.data, sub->text.len);
+        if (d->out != NULL) {
+            fwrite(sub->text.data, 1, sub->text.len, d->out);
+            fflush(d->out);
+        }
+    }
+    diag_reset(sub);
+}
+
+void
 diag_reset(struct diag *d)
 {
     d->errors = d->warnings = 0;

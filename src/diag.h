@@ -29,6 +29,12 @@ struct diag {
 
 void diag_init(struct diag *d, FILE *out);
 void diag_fini(struct diag *d);
+/* A diag that keeps what one thread reports, to be merged into parent
+ * (in a fixed order) with diag_merge(): it prints nothing itself. */
+void diag_init_sub(struct diag *sub, const struct diag *parent);
+/* Adds sub's counts and messages to d, printing the messages to d's
+ * stream, and empties sub. */
+void diag_merge(struct diag *d, struct diag *sub);
 /* Forgets counts and kept text. */
 void diag_reset(struct diag *d);
 

@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include "fm.h"
 #include "fs.h"
 #include "md.h"
+#include "par.h"
 #include "post.h"
 #include "scn.h"
 #include "tmpl.h"
@@ -153,12 +155,25 @@ struct term {
     size_t n, cap;
 };
 
+/* One paginated list: posts idx[0..n) (all posts when idx is NULL) at
+ * base ("" for the home page, "tags/tcp/" for a tag); page 1 at base,
+ * page k at base/page/k/.  term is the tag's data, or NULL. */
+struct list {
+    const char *tmpl;
+    const size_t *idx;
+    size_t n;
+    char *base, *title;
+    struct val *term;
+};
+
 struct taxonomy {
     const char *key;   /* "tags" */
     const char *dir;   /* url folder: "tags" */
     struct term **terms;
     size_t n;
     struct strset by_slug;
+    struct list *lists;  /* each term's list, in slug order */
+    struct val *index;   /* each term's data, for the page of all terms */
 };
 
 struct site {
@@ -180,12 +195,29 @@ struct site {
     size_t npages;
     struct taxonomy tax[2];
     struct val *site_val;  /* `site` in every template */
-    struct strset outputs; /* every file written, relative to the output */
+    struct outputs *out;   /* shared by the threads */
+    struct source *found;  /* content files, in walk order */
+    size_t nfound, capfound;
     struct strset urls;    /* page url -> its post (clash check) */
     struct strset failed;  /* templates whose rendering failed once */
-    char **html_pages;     /* every HTML page's url, for the sitemap */
-    size_t nhtml, caphtml;
     char *tmp;             /* the folder being written */
+};
+
+/* What the pages write to, shared by the rendering threads: lock is held
+ * to change it while they run. */
+struct outputs {
+    pthread_mutex_t lock;
+    struct strset paths;   /* every file written, relative to the output */
+    char **html;           /* every HTML page's url, for the sitemap */
+    size_t nhtml, caphtml;
+};
+
+/* A content file found by the walk and read by one of the threads. */
+struct source {
+    char *path, *stem;
+    bool is_page;
+    struct post *post; /* NULL: it had errors, or is a skipped draft */
+    struct diag d;     /* its messages, merged in walk order */
 };
 
 static const char *const month_names[] = {
@@ -194,11 +226,31 @@ static const char *const month_names[] = {
 
 /* ---- output ----------------------------------------------------------- */
 
+/* Makes the folders above path, from the nearest one that exists: with
+ * many files in few new folders, this is one mkdir() per new folder. */
+static bool
+make_parents(const char *path)
+{
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+    bool ok = false;
+
+    if (slash != NULL && slash != dir) {
+        *slash = '\0';
+        ok = mkdir(dir, 0755) == 0 || errno == EEXIST ||
+             (errno == ENOENT && make_parents(dir) &&
+              (mkdir(dir, 0755) == 0 || errno == EEXIST));
+    }
+    free(dir);
+    return ok;
+}
+
 /* Records rel (a path under the output) and writes it, unless checking. */
 static bool
 emit(struct site *s, const char *rel, const char *data, size_t len)
 {
-    const void *old = set_put(&s->outputs, rel, NULL);
+    pthread_mutex_lock(&s->out->lock);
+    const void *old = set_put(&s->out->paths, rel, NULL);
+    pthread_mutex_unlock(&s->out->lock);
 
     if (old != NULL) {
         diag_error(s->d, rel, 0, 0,
@@ -209,31 +261,30 @@ emit(struct site *s, const char *rel, const char *data, size_t len)
     if (s->o->dry_run)
         return true;
     char *path = fs_join(s->tmp, rel);
-    char *slash = strrchr(path, '/');
     bool ok = false;
-    *slash = '\0';
-    if (fs_is_dir(path) || fs_mkdirs(path, s->d)) {
-        *slash = '/';
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            ok = true;
-            while (len > 0) {
-                ssize_t n = write(fd, data, len);
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n <= 0) {
-                    ok = false;
-                    break;
-                }
-                data += n;
-                len -= (size_t)n;
-            }
-            if (close(fd) != 0)
+    /* most folders exist already: try the file first, make its folders
+     * only when they are missing (one system call for most files) */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == ENOENT && make_parents(path))
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        ok = true;
+        while (len > 0) {
+            ssize_t n = write(fd, data, len);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
                 ok = false;
+                break;
+            }
+            data += n;
+            len -= (size_t)n;
         }
-        if (!ok)
-            diag_error(s->d, path, 0, 0, "cannot write: %s", strerror(errno));
+        if (close(fd) != 0)
+            ok = false;
     }
+    if (!ok)
+        diag_error(s->d, path, 0, 0, "cannot write: %s", strerror(errno));
     free(path);
     return ok;
 }
@@ -241,12 +292,16 @@ emit(struct site *s, const char *rel, const char *data, size_t len)
 static void
 note_html(struct site *s, const char *url)
 {
-    if (s->nhtml == s->caphtml) {
-        s->caphtml = s->caphtml ? s->caphtml * 2 : 256;
-        s->html_pages = xreallocarray(s->html_pages, s->caphtml,
-                                      sizeof *s->html_pages);
+    struct outputs *o = s->out;
+    char *copy = xstrdup(url);
+
+    pthread_mutex_lock(&o->lock);
+    if (o->nhtml == o->caphtml) {
+        o->caphtml = o->caphtml ? o->caphtml * 2 : 256;
+        o->html = xreallocarray(o->html, o->caphtml, sizeof *o->html);
     }
-    s->html_pages[s->nhtml++] = xstrdup(url);
+    o->html[o->nhtml++] = copy;
+    pthread_mutex_unlock(&o->lock);
 }
 
 /* True if u (no leading '/') can be a page's path under the output: no
@@ -715,6 +770,54 @@ add_post(struct post ***list, size_t *n, struct post *p)
     (*list)[(*n)++] = p;
 }
 
+/* Notes a content file to read; takes stem. */
+static void
+add_source(struct site *s, const char *path, char *stem, bool is_page)
+{
+    if (s->nfound == s->capfound) {
+        s->capfound = s->capfound ? 2 * s->capfound : 64;
+        s->found = xreallocarray(s->found, s->capfound, sizeof *s->found);
+    }
+    s->found[s->nfound++] = (struct source){
+        .path = xstrdup(path), .stem = stem, .is_page = is_page};
+}
+
+/* Reads found[i], on one of the threads: read_post() sees a copy of the
+ * site whose messages go to the file's own diag. */
+static void
+read_source(void *arg, size_t i)
+{
+    const struct site *s = arg;
+    struct source *src = &s->found[i];
+    struct site own = *s;
+
+    diag_init_sub(&src->d, s->d);
+    own.d = &src->d;
+    src->post = read_post(&own, src->path, src->stem, src->is_page);
+}
+
+/* Reads every file the walks found, on par_jobs() threads, then keeps
+ * the posts and pages and prints the messages, in walk order. */
+static void
+read_sources(struct site *s)
+{
+    par_for(s->nfound, read_source, s);
+    for (size_t i = 0; i < s->nfound; i++) {
+        struct source *src = &s->found[i];
+        diag_merge(s->d, &src->d);
+        diag_fini(&src->d);
+        if (src->post != NULL && src->is_page)
+            add_post(&s->pages, &s->npages, src->post);
+        else if (src->post != NULL)
+            add_post(&s->posts, &s->nposts, src->post);
+        free(src->path);
+        free(src->stem);
+    }
+    free(s->found);
+    s->found = NULL;
+    s->nfound = s->capfound = 0;
+}
+
 /* The folders being walked, innermost first: a link that leads back to
  * one of them would make the walk go round until the path is too long. */
 struct walk {
@@ -779,11 +882,7 @@ read_posts_dir(struct site *s, const char *dir, const struct walk *up)
             if (!is_md_folder(s, path, *q))
                 read_posts_dir(s, path, &w);
         } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
-            char *stem = xstrndup(*q, n - 3);
-            struct post *p = read_post(s, path, stem, false);
-            if (p != NULL)
-                add_post(&s->posts, &s->nposts, p);
-            free(stem);
+            add_source(s, path, xstrndup(*q, n - 3), false);
         }
         free(path);
     }
@@ -819,10 +918,7 @@ read_pages_dir(struct site *s, const char *dir, const char *prefix,
                 stem = xasprintf("%s/%.*s", prefix, (int)n - 3, *q);
             else
                 stem = xstrndup(*q, n - 3);
-            struct post *p = read_post(s, path, stem, true);
-            if (p != NULL)
-                add_post(&s->pages, &s->npages, p);
-            free(stem);
+            add_source(s, path, stem, true);
         }
         free(path);
     }
@@ -942,6 +1038,12 @@ cmp_terms(const void *a, const void *b)
 static void
 free_taxonomy(struct taxonomy *t)
 {
+    for (size_t i = 0; t->lists != NULL && i < t->n; i++) {
+        free(t->lists[i].base);
+        free(t->lists[i].title);
+    }
+    free(t->lists);
+    val_free(t->index);
     for (size_t i = 0; i < t->n; i++) {
         free(t->terms[i]->name);
         free(t->terms[i]->slug);
@@ -1171,77 +1273,175 @@ render_post(struct site *s, size_t i, bool page)
     val_free(ctx);
 }
 
-/* One paginated list: posts idx[0..n) at base ("" for the home page,
- * "tags/tcp/" for a tag), page 1 at base, page k at base/page/k/. */
 static void
-render_list(struct site *s, const char *tmpl, const size_t *idx, size_t n,
-            const char *base, const char *title, struct val *extra)
+render_list_page(struct site *s, const struct list *l, size_t pg)
 {
     size_t per = (size_t)s->per_page;
-    size_t pages = post_pages(n, per);
+    size_t pages = post_pages(l->n, per);
+    struct val *ctx = val_map(), *list = val_list(), *pager = val_map();
+    char *url = post_page_url(l->base, pg);
 
-    for (size_t pg = 1; pg <= pages; pg++) {
-        struct val *ctx = val_map(), *list = val_list(), *pager = val_map();
-        char *url = post_page_url(base, pg);
-        for (size_t k = (pg - 1) * per; k < n && k < pg * per; k++)
-            val_push(list, s->posts[idx != NULL ? idx[k] : k]->summary);
-        val_set_num(pager, "current", (double)pg);
-        val_set_num(pager, "total", (double)pages);
-        if (pg > 1) {
-            char *prev = post_page_url(base, pg - 1);
-            set_url(s, pager, "prev_url", prev);
-            free(prev);
-        }
-        if (pg < pages) {
-            char *next = post_page_url(base, pg + 1);
-            set_url(s, pager, "next_url", next);
-            free(next);
-        }
-        val_set_bool(pager, "many", pages > 1);
-        val_set(ctx, "posts", list);
-        val_set(ctx, "paginator", pager);
-        val_set_str(ctx, "title", title);
-        if (extra != NULL)
-            lend(ctx, "term", extra);
-        char *ptitle = pg == 1 ? xstrdup(title)
-                               : xasprintf("%s (page %zu)", title, pg);
-        render_page(s, tmpl, ctx, url, *base || pg > 1 ? ptitle : NULL);
-        free(ptitle);
-        if (extra != NULL)
-            unlend(ctx, "term");
-        unlend_items(list);
-        val_free(ctx);
-        free(url);
+    for (size_t k = (pg - 1) * per; k < l->n && k < pg * per; k++)
+        val_push(list, s->posts[l->idx != NULL ? l->idx[k] : k]->summary);
+    val_set_num(pager, "current", (double)pg);
+    val_set_num(pager, "total", (double)pages);
+    if (pg > 1) {
+        char *prev = post_page_url(l->base, pg - 1);
+        set_url(s, pager, "prev_url", prev);
+        free(prev);
     }
+    if (pg < pages) {
+        char *next = post_page_url(l->base, pg + 1);
+        set_url(s, pager, "next_url", next);
+        free(next);
+    }
+    val_set_bool(pager, "many", pages > 1);
+    val_set(ctx, "posts", list);
+    val_set(ctx, "paginator", pager);
+    val_set_str(ctx, "title", l->title);
+    if (l->term != NULL)
+        lend(ctx, "term", l->term);
+    char *ptitle = pg == 1 ? xstrdup(l->title)
+                           : xasprintf("%s (page %zu)", l->title, pg);
+    render_page(s, l->tmpl, ctx, url, *l->base || pg > 1 ? ptitle : NULL);
+    free(ptitle);
+    if (l->term != NULL)
+        unlend(ctx, "term");
+    unlend_items(list);
+    val_free(ctx);
+    free(url);
 }
 
+/* Sorts the terms and describes each one's list; their data (name, slug,
+ * url, count) also goes into t->index, for the page that lists them. */
 static void
-render_taxonomy(struct site *s, struct taxonomy *t, const char *label)
+plan_taxonomy(struct site *s, struct taxonomy *t, const char *label)
 {
-    struct val *ctx = val_map(), *terms = val_list();
-
     if (t->n > 1) /* qsort(NULL, 0, ...) is undefined */
         qsort(t->terms, t->n, sizeof *t->terms, cmp_terms);
+    t->index = val_list();
+    t->lists = t->n > 0 ? xcalloc(t->n, sizeof *t->lists) : NULL;
     for (size_t i = 0; i < t->n; i++) {
         struct term *term = t->terms[i];
         struct val *m = val_map();
-        char *base = xasprintf("%s/%s/", t->dir, term->slug);
-        char *title = xasprintf("%s: %s", label, term->name);
+        struct list *l = &t->lists[i];
+        l->tmpl = "tag";
+        l->idx = term->posts;
+        l->n = term->n;
+        l->base = xasprintf("%s/%s/", t->dir, term->slug);
+        l->title = xasprintf("%s: %s", label, term->name);
+        l->term = m;
         val_set_str(m, "name", term->name);
         val_set_str(m, "slug", term->slug);
-        set_url(s, m, "url", base);
+        set_url(s, m, "url", l->base);
         val_set_num(m, "count", (double)term->n);
-        render_list(s, "tag", term->posts, term->n, base, title, m);
-        val_push(terms, m);
-        free(title);
-        free(base);
+        val_push(t->index, m);
     }
-    val_set(ctx, "terms", terms);
+}
+
+/* The page that lists every term ("tags/"). */
+static void
+render_taxonomy_index(struct site *s, struct taxonomy *t, const char *label)
+{
+    struct val *ctx = val_map();
+
+    lend(ctx, "terms", t->index);
     val_set_str(ctx, "title", label);
     char *url = xasprintf("%s/", t->dir);
     render_page(s, "tags", ctx, url, label);
     free(url);
+    unlend(ctx, "terms");
     val_free(ctx);
+}
+
+/* ---- rendering on several threads ------------------------------------- */
+
+/* One page to render: a post, a page, or one page of a list.  Each job
+ * keeps its messages and the templates that failed for it; finish_jobs()
+ * merges them in job order, so the output and the messages are the same
+ * for any number of threads. */
+struct job {
+    const struct list *list; /* NULL: a post or a page */
+    size_t i;                /* the post's or page's index; the page number */
+    bool page;
+    struct diag d;
+    struct strset failed;
+};
+
+struct jobs {
+    struct job *v;
+    size_t n, cap;
+};
+
+static void
+add_job(struct jobs *j, const struct list *l, size_t i, bool page)
+{
+    if (j->n == j->cap) {
+        j->cap = j->cap ? 2 * j->cap : 256;
+        j->v = xreallocarray(j->v, j->cap, sizeof *j->v);
+    }
+    j->v[j->n++] = (struct job){.list = l, .i = i, .page = page};
+}
+
+static void
+add_list_jobs(struct jobs *j, const struct site *s, const struct list *l)
+{
+    size_t pages = post_pages(l->n, (size_t)s->per_page);
+
+    for (size_t pg = 1; pg <= pages; pg++)
+        add_job(j, l, pg, false);
+}
+
+struct job_run {
+    struct site *s;
+    struct job *v;
+};
+
+/* Runs job i with a copy of the site whose messages and failed templates
+ * are the job's own. */
+static void
+run_job(void *arg, size_t i)
+{
+    const struct job_run *r = arg;
+    struct job *j = &r->v[i];
+    struct site own = *r->s;
+
+    diag_init_sub(&j->d, r->s->d);
+    own.d = &j->d;
+    own.failed = (struct strset){0};
+    if (j->list != NULL)
+        render_list_page(&own, j->list, j->i);
+    else
+        render_post(&own, j->i, j->page);
+    j->failed = own.failed;
+}
+
+/* Runs every job, then merges what they report in order: a template that
+ * failed is reported by the first job that used it, not by every page. */
+static void
+run_jobs(struct site *s, struct jobs *j)
+{
+    struct job_run r = {s, j->v};
+
+    par_for(j->n, run_job, &r);
+    for (size_t i = 0; i < j->n; i++) {
+        struct job *job = &j->v[i];
+        bool again = false;
+        for (size_t k = 0; k < job->failed.cap; k++)
+            if (job->failed.slot[k] != NULL &&
+                set_has(&s->failed, job->failed.slot[k]))
+                again = true;
+        if (!again) {
+            diag_merge(s->d, &job->d);
+            for (size_t k = 0; k < job->failed.cap; k++)
+                if (job->failed.slot[k] != NULL)
+                    set_put(&s->failed, job->failed.slot[k], NULL);
+        }
+        diag_fini(&job->d);
+        set_fini(&job->failed);
+    }
+    free(j->v);
+    *j = (struct jobs){0};
 }
 
 static void
@@ -1271,11 +1471,16 @@ render_archive(struct site *s)
             val_set(month, "posts", posts);
             val_push(months, month);
         }
-        val_push(posts, val_copy(p->summary));
+        val_push(posts, p->summary); /* lent: taken back below */
     }
     val_set(ctx, "years", years);
     val_set_str(ctx, "title", "Archives");
     render_page(s, "archive", ctx, "archives/", "Archives");
+    for (size_t y = 0; y < years->n; y++) {
+        struct val *ms = val_get(years->items[y], "months");
+        for (size_t m = 0; m < ms->n; m++)
+            unlend_items(val_get(ms->items[m], "posts"));
+    }
     val_free(ctx);
 }
 
@@ -1374,16 +1579,16 @@ render_sitemap(struct site *s)
 {
     struct buf b;
 
-    if (s->nhtml > 1)
-        qsort(s->html_pages, s->nhtml, sizeof *s->html_pages, cmp_strp);
+    if (s->out->nhtml > 1)
+        qsort(s->out->html, s->out->nhtml, sizeof *s->out->html, cmp_strp);
     buf_init(&b);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
                  "sitemap/0.9\">\n");
-    for (size_t i = 0; i < s->nhtml; i++) {
-        const struct post *p = set_get(&s->urls, s->html_pages[i]);
+    for (size_t i = 0; i < s->out->nhtml; i++) {
+        const struct post *p = set_get(&s->urls, s->out->html[i]);
         buf_puts(&b, "  <url><loc>");
-        xml_url(&b, s, s->html_pages[i]);
+        xml_url(&b, s, s->out->html[i]);
         buf_puts(&b, "</loc>");
         if (p != NULL && (p->has_date || p->has_updated)) {
             buf_printf(&b, "<lastmod>%04d-%02d-%02d</lastmod>",
@@ -1417,7 +1622,7 @@ copy_tree(struct site *s, const char *from, const char *rel,
         char *sub = *rel ? xasprintf("%s/%s", rel, *q) : xstrdup(*q);
         if (fs_is_dir(path)) {
             copy_tree(s, path, sub, &w);
-        } else if (set_put(&s->outputs, sub, NULL) != NULL) {
+        } else if (set_put(&s->out->paths, sub, NULL) != NULL) {
             diag_error(s->d, path, 0, 0,
                        "'/%s' is also a generated page; rename the file",
                        sub);
@@ -1446,8 +1651,8 @@ build_diagrams(struct site *s)
         char *scn = fs_join(dir, *q);
         char *png = xasprintf("images/%.*s.png", (int)n - 5, *q);
         char *svg = xasprintf("images/%.*s.svg", (int)n - 5, *q);
-        bool clash = set_put(&s->outputs, png, NULL) != NULL;
-        clash |= set_put(&s->outputs, svg, NULL) != NULL;
+        bool clash = set_put(&s->out->paths, png, NULL) != NULL;
+        clash |= set_put(&s->out->paths, svg, NULL) != NULL;
         if (clash) {
             diag_error(s->d, scn, 0, 0,
                        "'/%s' is also a file under assets/; remove one", png);
@@ -1568,14 +1773,14 @@ target_exists(const struct site *s, const char *t)
 
     if (n == 0 || t[n - 1] == '/') {
         char *idx = xasprintf("%sindex.html", t);
-        ok = set_has(&s->outputs, idx);
+        ok = set_has(&s->out->paths, idx);
         free(idx);
         return ok;
     }
-    if (set_has(&s->outputs, t))
+    if (set_has(&s->out->paths, t))
         return true;
     char *idx = xasprintf("%s/index.html", t);
-    ok = set_has(&s->outputs, idx);
+    ok = set_has(&s->out->paths, idx);
     free(idx);
     return ok;
 }
@@ -1699,7 +1904,8 @@ phase(const char *name)
 bool
 site_build(const struct site_opts *o, struct diag *d)
 {
-    struct site s = {.o = o, .d = d};
+    struct outputs out = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    struct site s = {.o = o, .d = d, .out = &out};
     bool ok = false;
     int errors0 = diag_errors(d);
 
@@ -1716,6 +1922,7 @@ site_build(const struct site_opts *o, struct diag *d)
     char *pages = fs_join(o->site_dir, "content/pages");
     read_posts_dir(&s, posts, NULL);
     read_pages_dir(&s, pages, "", NULL);
+    read_sources(&s);
     free(posts);
     free(pages);
     phase("read");
@@ -1747,14 +1954,25 @@ site_build(const struct site_opts *o, struct diag *d)
         }
         chmod(s.tmp, 0755);
     }
-    for (size_t i = 0; i < s.nposts; i++)
-        render_post(&s, i, false);
-    for (size_t i = 0; i < s.npages; i++)
-        render_post(&s, i, true);
-    phase("posts");
-    render_list(&s, "index", NULL, s.nposts, "", s.title, NULL);
-    render_taxonomy(&s, &s.tax[0], "Tags");
-    render_taxonomy(&s, &s.tax[1], "Categories");
+    {
+        struct jobs jobs = {0};
+        struct list home = {.tmpl = "index", .n = s.nposts, .base = "",
+                            .title = (char *)s.title};
+        for (size_t i = 0; i < s.nposts; i++)
+            add_job(&jobs, NULL, i, false);
+        for (size_t i = 0; i < s.npages; i++)
+            add_job(&jobs, NULL, i, true);
+        add_list_jobs(&jobs, &s, &home);
+        for (int k = 0; k < 2; k++) {
+            plan_taxonomy(&s, &s.tax[k], k == 0 ? "Tags" : "Categories");
+            for (size_t i = 0; i < s.tax[k].n; i++)
+                add_list_jobs(&jobs, &s, &s.tax[k].lists[i]);
+        }
+        run_jobs(&s, &jobs);
+    }
+    phase("pages");
+    render_taxonomy_index(&s, &s.tax[0], "Tags");
+    render_taxonomy_index(&s, &s.tax[1], "Categories");
     render_archive(&s);
     phase("lists");
     {
@@ -1790,10 +2008,11 @@ out:
     free(s.pages);
     free_taxonomy(&s.tax[0]);
     free_taxonomy(&s.tax[1]);
-    for (size_t i = 0; i < s.nhtml; i++)
-        free(s.html_pages[i]);
-    free(s.html_pages);
-    set_fini(&s.outputs);
+    for (size_t i = 0; i < out.nhtml; i++)
+        free(out.html[i]);
+    free(out.html);
+    set_fini(&out.paths);
+    pthread_mutex_destroy(&out.lock);
     set_fini(&s.urls);
     set_fini(&s.failed);
     val_free(s.site_val);
