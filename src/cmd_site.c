@@ -14,16 +14,19 @@
 #include "xmem.h"
 
 static const char build_help[] =
-    "usage: blog build [--site DIR] [--out DIR] [--drafts]\n"
+    "usage: blog build [--site DIR] [--out DIR] [--drafts] [--full]\n"
     "                  [--link-check=error|warn] [--quiet]\n"
     "\n"
     "Renders the site in DIR (default: .) into the output folder (default:\n"
     "public/ inside DIR).  The new site is written beside it and swapped in\n"
     "only when the build succeeds, so a failed build changes nothing.\n"
+    "A build renders only the pages whose content changed since the last\n"
+    "one (what it needs to know is kept in .public.blog/ beside public/).\n"
     "\n"
     "  --site DIR          the site: site.yaml, content/, templates/, assets/\n"
     "  --out DIR           output folder (default: DIR/public)\n"
     "  --drafts            also render posts with draft: true or published: false\n"
+    "  --full              read and render everything, ignoring the last build\n"
     "  --link-check=MODE   error (default) or warn for links to missing files\n"
     "  --quiet             do not print warnings\n"
     "\n"
@@ -96,6 +99,8 @@ site_cmd(int argc, char **argv, bool dry_run)
             return 0;
         } else if (strcmp(a, "--drafts") == 0) {
             o.drafts = true;
+        } else if (!dry_run && strcmp(a, "--full") == 0) {
+            o.full = true;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             quiet = true;
         } else if ((v = opt_value(argc, argv, &i, "--site")) != NULL) {

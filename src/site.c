@@ -32,6 +32,7 @@
 #include "par.h"
 #include "post.h"
 #include "scn.h"
+#include "state.h"
 #include "tmpl.h"
 #include "val.h"
 #include "xmem.h"
@@ -39,6 +40,8 @@
 
 #define SITE_MAX_PER_PAGE 1000
 #define FEED_ENTRIES 20
+/* Changes whenever the output for the same input may change. */
+#define BLOG_STATE_VERSION "blog 0.1.0 state 1"
 
 /* ---- a set of strings (output paths), by hash ------------------------- */
 
@@ -147,6 +150,14 @@ struct post {
     struct val *fm;     /* the whole front matter */
     struct md_result md;
     struct val *summary; /* template data for lists, built once */
+    int plink_line, plink_col; /* where 'permalink:' is, 0 if nowhere */
+    /* for the next build: the file's content and what stat() said */
+    uint64_t key, size, mtime_ns, ino;
+    /* light: read from the state, without front matter; md.html is only
+     * the excerpt, and longer says whether the body goes on */
+    bool light, longer, taken;
+    char *messages;     /* what reading it printed (warnings) */
+    int warnings;
 };
 
 struct term {
@@ -198,6 +209,15 @@ struct site {
     struct outputs *out;   /* shared by the threads */
     struct source *found;  /* content files, in walk order */
     size_t nfound, capfound;
+    /* incremental builds (see plan_jobs()) */
+    uint64_t model;        /* options, site.yaml, templates: posts as read */
+    uint64_t global;       /* model and what every page shows of the site */
+    struct state *prev;    /* the last build's state; NULL: a full build */
+    struct state next;     /* this build's */
+    struct strset cached;  /* source path -> light post of the last build */
+    bool gen;              /* tmp is the second generation, being updated */
+    bool reuse;            /* tmp holds links to the old site's files */
+    bool planned;          /* a job: its path was registered by the plan */
     struct strset urls;    /* page url -> its post (clash check) */
     struct strset failed;  /* templates whose rendering failed once */
     char *tmp;             /* the folder being written */
@@ -219,6 +239,17 @@ struct source {
     struct post *post; /* NULL: it had errors, or is a skipped draft */
     struct diag d;     /* its messages, merged in walk order */
 };
+
+/* Options and version: a state made with others is not used. */
+static uint64_t
+opts_key(const struct site_opts *o, const struct diag *d)
+{
+    uint64_t h = h64_str(H64_INIT, BLOG_STATE_VERSION);
+
+    h = h64_u64(h, o->drafts);
+    h = h64_u64(h, (uint64_t)o->link_check);
+    return h64_u64(h, d->no_warnings);
+}
 
 static const char *const month_names[] = {
     "January", "February", "March",     "April",   "May",      "June",
@@ -248,10 +279,10 @@ make_parents(const char *path)
 static bool
 emit(struct site *s, const char *rel, const char *data, size_t len)
 {
-    pthread_mutex_lock(&s->out->lock);
-    const void *old = set_put(&s->out->paths, rel, NULL);
-    pthread_mutex_unlock(&s->out->lock);
+    const void *old = NULL;
 
+    if (!s->planned)
+        old = set_put(&s->out->paths, rel, NULL);
     if (old != NULL) {
         diag_error(s->d, rel, 0, 0,
                    "two outputs would be written to this path; change a "
@@ -262,6 +293,8 @@ emit(struct site *s, const char *rel, const char *data, size_t len)
         return true;
     char *path = fs_join(s->tmp, rel);
     bool ok = false;
+    if (s->reuse) /* it may be a link to the old site's file: replace it */
+        unlink(path);
     /* most folders exist already: try the file first, make its folders
      * only when they are missing (one system call for most files) */
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -368,6 +401,7 @@ load_config(struct site *s)
     }
     if ((text = fs_read(s->config_path, 1 << 20, &len, s->d)) == NULL)
         return false;
+    s->model = h64_bytes(s->model, text, len);
     if (fm_check_text(text, len, s->config_path, s->d))
         s->config = yval_parse(text, len, s->config_path, 0, s->d);
     free(text);
@@ -519,8 +553,9 @@ load_templates(struct site *s)
             continue;
         char *path = fs_join(dir, *p), *name = xstrndup(*p, n - 5), *text;
         size_t len;
-        if ((text = fs_read(path, FS_MAX_FILE, &len, s->d)) == NULL ||
-            !fm_check_text(text, len, path, s->d) ||
+        if ((text = fs_read(path, FS_MAX_FILE, &len, s->d)) != NULL)
+            s->model = h64_bytes(h64_str(s->model, name), text, len);
+        if (text == NULL || !fm_check_text(text, len, path, s->d) ||
             !tmpl_set_add(s->tmpl, name, text, len, path, s->d))
             ok = false;
         free(text);
@@ -559,7 +594,144 @@ post_free(struct post *p)
     val_free(p->fm);
     val_free(p->summary);
     md_result_fini(&p->md);
+    free(p->messages);
     free(p);
+}
+
+/* ---- posts kept in the state ------------------------------------------ */
+
+static void
+rec_date(struct buf *b, const struct post_date *d)
+{
+    rec_u64(b, (uint64_t)d->epoch);
+    rec_bytes(b, d, sizeof *d);
+}
+
+static void
+get_date(struct rec *r, struct post_date *d)
+{
+    size_t n;
+    (void)rec_get_u64(r);
+    const char *p = rec_get_bytes(r, &n);
+    if (p != NULL && n == sizeof *d)
+        memcpy(d, p, n);
+    else
+        r->bad = true;
+}
+
+static void
+rec_terms(struct buf *b, const struct val *list)
+{
+    rec_u64(b, list != NULL ? list->n : UINT64_MAX);
+    for (size_t i = 0; list != NULL && i < list->n; i++)
+        rec_str(b, list->items[i]->s);
+}
+
+static struct val *
+get_terms(struct rec *r)
+{
+    uint64_t n = rec_get_u64(r);
+    struct val *list;
+
+    if (n == UINT64_MAX || r->bad)
+        return NULL;
+    list = val_list();
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        char *t = rec_get_str(r);
+        val_push(list, val_str(t != NULL ? t : ""));
+        free(t);
+    }
+    return list;
+}
+
+/* What lists, the link check and the next build need of a post. */
+static void
+rec_post(struct buf *b, const struct post *p)
+{
+    rec_str(b, p->src);
+    rec_u64(b, p->size);
+    rec_u64(b, p->mtime_ns);
+    rec_u64(b, p->ino);
+    rec_u64(b, p->key);
+    rec_str(b, p->stem);
+    rec_u64(b, p->is_page);
+    rec_str(b, p->title);
+    rec_date(b, &p->date);
+    rec_date(b, &p->updated);
+    rec_u64(b, p->has_date);
+    rec_u64(b, p->has_updated);
+    rec_str(b, p->layout);
+    rec_str(b, p->url);
+    rec_str(b, p->description);
+    rec_terms(b, p->tags);
+    rec_terms(b, p->cats);
+    rec_bytes(b, p->md.html, p->md.excerpt_len);
+    rec_u64(b, p->light ? p->longer : p->md.excerpt_len < strlen(p->md.html));
+    rec_u64(b, p->md.has_more);
+    rec_u64(b, p->md.nlinks);
+    for (size_t i = 0; i < p->md.nlinks; i++) {
+        rec_str(b, p->md.links[i].url);
+        rec_str(b, p->md.links[i].what);
+        rec_u64(b, (uint64_t)p->md.links[i].line);
+    }
+    rec_u64(b, (uint64_t)p->plink_line);
+    rec_u64(b, (uint64_t)p->plink_col);
+    rec_u64(b, (uint64_t)p->warnings);
+    rec_str(b, p->messages);
+}
+
+/* A light post from the state; NULL at the end or if it is damaged. */
+static struct post *
+get_post(struct rec *r)
+{
+    struct post *p = xcalloc(1, sizeof *p);
+    size_t n;
+    const char *ex;
+
+    p->light = true;
+    p->src = rec_get_str(r);
+    p->size = rec_get_u64(r);
+    p->mtime_ns = rec_get_u64(r);
+    p->ino = rec_get_u64(r);
+    p->key = rec_get_u64(r);
+    p->stem = rec_get_str(r);
+    p->is_page = rec_get_u64(r) != 0;
+    p->title = rec_get_str(r);
+    get_date(r, &p->date);
+    get_date(r, &p->updated);
+    p->has_date = rec_get_u64(r) != 0;
+    p->has_updated = rec_get_u64(r) != 0;
+    p->layout = rec_get_str(r);
+    p->url = rec_get_str(r);
+    p->description = rec_get_str(r);
+    p->tags = get_terms(r);
+    p->cats = get_terms(r);
+    ex = rec_get_bytes(r, &n);
+    p->md.html = xstrndup(ex != NULL ? ex : "", n);
+    p->md.excerpt_len = n;
+    p->longer = rec_get_u64(r) != 0;
+    p->md.has_more = rec_get_u64(r) != 0;
+    uint64_t nl = rec_get_u64(r);
+    if (!r->bad && nl > 0 && nl < (1u << 24)) {
+        p->md.links = xcalloc((size_t)nl, sizeof *p->md.links);
+        for (uint64_t i = 0; i < nl && !r->bad; i++) {
+            struct md_link *l = &p->md.links[p->md.nlinks++];
+            l->url = rec_get_str(r);
+            l->what = rec_get_str(r);
+            l->line = (int)rec_get_u64(r);
+        }
+    }
+    p->plink_line = (int)rec_get_u64(r);
+    p->plink_col = (int)rec_get_u64(r);
+    p->warnings = (int)rec_get_u64(r);
+    p->messages = rec_get_str(r);
+    if (r->bad || p->src == NULL || p->stem == NULL || p->title == NULL ||
+        p->layout == NULL || p->url == NULL) {
+        r->bad = true;
+        post_free(p);
+        return NULL;
+    }
+    return p;
 }
 
 static const char *const known_keys[] = {
@@ -656,6 +828,7 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
     p->is_page = is_page;
     if ((text = fs_read(path, FS_MAX_FILE, &len, s->d)) == NULL)
         goto fail;
+    p->key = h64_bytes(h64_str(H64_INIT, path), text, len);
     if (!fm_parse(text, len, path, &fm, s->d)) {
         free(text);
         goto fail;
@@ -706,12 +879,14 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
      * file's place (pages) */
     v = fm_string(s, p, "permalink");
     if (v != NULL) {
+        const struct val *pv = val_get(p->fm, "permalink");
         const char *u = v;
+        p->plink_line = pv->line;
+        p->plink_col = pv->col;
         while (*u == '/')
             u++;
         size_t n = strlen(u);
         if (!path_ok(u)) {
-            const struct val *pv = val_get(p->fm, "permalink");
             diag_error(s->d, path, pv->line, pv->col,
                        "permalink '%s' is not a path like "
                        "'notes/my-post/'",
@@ -782,6 +957,13 @@ add_source(struct site *s, const char *path, char *stem, bool is_page)
         .path = xstrdup(path), .stem = stem, .is_page = is_page};
 }
 
+static uint64_t
+mtime_ns(const struct stat *st)
+{
+    return (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
+           (uint64_t)st->st_mtim.tv_nsec;
+}
+
 /* Reads found[i], on one of the threads: read_post() sees a copy of the
  * site whose messages go to the file's own diag. */
 static void
@@ -791,9 +973,35 @@ read_source(void *arg, size_t i)
     struct source *src = &s->found[i];
     struct site own = *s;
 
+    struct stat st;
+    struct post *c;
+
     diag_init_sub(&src->d, s->d);
     own.d = &src->d;
+    if (stat(src->path, &st) != 0)
+        st = (struct stat){0};
+    c = (struct post *)set_get(&s->cached, src->path);
+    if (c != NULL && c->size == (uint64_t)st.st_size &&
+        c->mtime_ns == mtime_ns(&st) && c->ino == (uint64_t)st.st_ino &&
+        c->is_page == src->is_page && strcmp(c->stem, src->stem) == 0) {
+        /* as the last build read it: its messages are said again */
+        c->taken = true;
+        src->post = c;
+        if (c->messages != NULL)
+            buf_puts(&src->d.text, c->messages);
+        src->d.warnings += c->warnings;
+        return;
+    }
     src->post = read_post(&own, src->path, src->stem, src->is_page);
+    if (src->post != NULL) {
+        src->post->size = (uint64_t)st.st_size;
+        src->post->mtime_ns = mtime_ns(&st);
+        src->post->ino = (uint64_t)st.st_ino;
+        src->post->messages = xstrndup(src->d.text.data != NULL
+                                           ? src->d.text.data : "",
+                                       src->d.text.len);
+        src->post->warnings = src->d.warnings;
+    }
 }
 
 /* Reads every file the walks found, on par_jobs() threads, then keeps
@@ -816,6 +1024,12 @@ read_sources(struct site *s)
     free(s->found);
     s->found = NULL;
     s->nfound = s->capfound = 0;
+    for (size_t i = 0; i < s->cached.cap; i++) {
+        struct post *c = (struct post *)s->cached.data[i];
+        if (s->cached.slot[i] != NULL && c != NULL && !c->taken)
+            post_free(c);
+    }
+    set_fini(&s->cached);
 }
 
 /* The folders being walked, innermost first: a link that leads back to
@@ -968,9 +1182,8 @@ check_urls(struct site *s, struct post **list, size_t n)
         const struct post *other = set_get(&s->urls, p->url);
         const char *what = generated_at(p->url);
         if (what != NULL) {
-            const struct val *pv = val_get(p->fm, "permalink");
-            diag_error(s->d, p->src, pv != NULL ? pv->line : 1,
-                       pv != NULL ? pv->col : 1,
+            diag_error(s->d, p->src, p->plink_line ? p->plink_line : 1,
+                       p->plink_line ? p->plink_col : 1,
                        "permalink '/%s' is where %s %s generated; set "
                        "another 'permalink:'",
                        p->url, what,
@@ -979,9 +1192,8 @@ check_urls(struct site *s, struct post **list, size_t n)
                            ? "are"
                            : "is");
         } else if (other != NULL) {
-            const struct val *pv = val_get(p->fm, "permalink");
-            diag_error(s->d, p->src, pv != NULL ? pv->line : 1,
-                       pv != NULL ? pv->col : 1,
+            diag_error(s->d, p->src, p->plink_line ? p->plink_line : 1,
+                       p->plink_line ? p->plink_col : 1,
                        "permalink '/%s' is also used by %s; set another "
                        "'permalink:' in one of them",
                        p->url, other->src);
@@ -1118,7 +1330,9 @@ summary_val(const struct site *s, const struct post *p)
         set_dates(m, "updated", &p->updated);
     val_set(m, "excerpt",
             val_strn(p->md.html, p->md.excerpt_len));
-    val_set_bool(m, "has_more", p->md.excerpt_len < strlen(p->md.html));
+    val_set_bool(m, "has_more", p->light ? p->longer
+                                         : p->md.excerpt_len <
+                                               strlen(p->md.html));
     if (p->description != NULL)
         val_set_str(m, "description", p->description);
     val_set(m, "tags", terms_val(s, p->tags, "tags"));
@@ -1219,7 +1433,7 @@ render_page(struct site *s, const char *inner, struct val *ctx,
         rel = xstrdup(url);
     ok = emit(s, rel, page.data != NULL ? page.data : "", page.len);
     free(rel);
-    if (strcmp(url, "404.html") != 0)
+    if (strcmp(url, "404.html") != 0 && !s->planned)
         note_html(s, url);
 out:
     unlend(ctx, "site");
@@ -1354,6 +1568,7 @@ render_taxonomy_index(struct site *s, struct taxonomy *t, const char *label)
     val_free(ctx);
 }
 
+
 /* ---- rendering on several threads ------------------------------------- */
 
 /* One page to render: a post, a page, or one page of a list.  Each job
@@ -1409,6 +1624,7 @@ run_job(void *arg, size_t i)
     diag_init_sub(&j->d, r->s->d);
     own.d = &j->d;
     own.failed = (struct strset){0};
+    own.planned = true;
     if (j->list != NULL)
         render_list_page(&own, j->list, j->i);
     else
@@ -1676,6 +1892,191 @@ build_diagrams(struct site *s)
     free(dir);
 }
 
+/* ---- incremental builds ----------------------------------------------- */
+
+/*
+ * Every page a job renders has a signature: a hash of everything it shows
+ * (the site's global data and templates, the posts on it by content and
+ * place, its neighbours' titles).  The state says which signature each
+ * file of the output, and of the second generation beside it, has.  A
+ * page whose signature the output has already is not rendered: it is
+ * linked from the output into the folder being written (or is there
+ * already, in the second generation).  Pages with no signature (feed,
+ * sitemap, archive, tag indexes, assets, diagrams) are written every time.
+ */
+
+static char *
+url_file(const char *url)
+{
+    size_t n = strlen(url);
+
+    return n == 0 || url[n - 1] == '/' ? xasprintf("%sindex.html", url)
+                                       : xstrdup(url);
+}
+
+static uint64_t
+hash_link(uint64_t h, const struct post *p)
+{
+    return p == NULL ? h64_u64(h, 0) : h64_str(h64_str(h, p->title), p->url);
+}
+
+/* The job's url (new string) and signature. */
+static char *
+job_url(const struct site *s, const struct job *j, uint64_t *sig)
+{
+    uint64_t h = s->global;
+
+    if (j->list == NULL) {
+        const struct post *p = j->page ? s->pages[j->i] : s->posts[j->i];
+        h = h64_u64(h64_str(h64_u64(h, j->page), p->url), p->key);
+        if (!j->page) {
+            h = hash_link(h, j->i + 1 < s->nposts ? s->posts[j->i + 1] : NULL);
+            h = hash_link(h, j->i > 0 ? s->posts[j->i - 1] : NULL);
+        }
+        *sig = h;
+        return xstrdup(p->url);
+    }
+    const struct list *l = j->list;
+    size_t per = (size_t)s->per_page;
+    h = h64_str(h64_str(h64_str(h, l->tmpl), l->base), l->title);
+    h = h64_u64(h64_u64(h, l->n), j->i);
+    for (size_t k = (j->i - 1) * per; k < l->n && k < j->i * per; k++) {
+        const struct post *p = s->posts[l->idx != NULL ? l->idx[k] : k];
+        h = h64_u64(h64_str(h, p->url), p->key);
+    }
+    *sig = h;
+    return post_page_url(l->base, j->i);
+}
+
+/* Links the output's file rel into the folder being written. */
+static bool
+link_old(const struct site *s, const char *rel)
+{
+    char *from = fs_join(s->o->out_dir, rel), *to = fs_join(s->tmp, rel);
+    bool ok;
+
+    if (s->reuse)
+        unlink(to);
+    ok = link(from, to) == 0 ||
+         (errno == ENOENT && make_parents(to) && link(from, to) == 0);
+    free(from);
+    free(to);
+    return ok;
+}
+
+/* Registers every job's file and keeps in run only those that must be
+ * rendered. */
+static void
+plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
+{
+    for (size_t i = 0; i < all->n; i++) {
+        struct job *j = &all->v[i];
+        uint64_t sig, old;
+        char *url = job_url(s, j, &sig), *rel = url_file(url);
+        bool keep = false;
+
+        if (set_put(&s->out->paths, rel, NULL) != NULL) {
+            diag_error(s->d, rel, 0, 0,
+                       "two outputs would be written to this path; change "
+                       "a permalink");
+        } else {
+            note_html(s, url);
+            sigmap_put(&s->next.cur, rel, sig);
+            if (s->prev != NULL && s->gen &&
+                sigmap_get(&s->prev->gen, rel, &old) && old == sig)
+                keep = true; /* the second generation has it */
+            else if (s->prev != NULL &&
+                     sigmap_get(&s->prev->cur, rel, &old) && old == sig)
+                keep = link_old(s, rel);
+            if (!keep)
+                add_job(run, j->list, j->i, j->page);
+        }
+        free(rel);
+        free(url);
+    }
+}
+
+/* Reads again, whole, the light posts whose pages will be rendered (and
+ * the feed's), keeping the light post's place and summary. */
+struct reread {
+    struct site *s;
+    struct post **v;   /* the light posts */
+    struct post **full;
+};
+
+static void
+reread_one(void *arg, size_t i)
+{
+    struct reread *r = arg;
+    struct site own = *r->s;
+    struct diag quiet;
+
+    diag_init_sub(&quiet, r->s->d);
+    own.d = &quiet;
+    r->full[i] = read_post(&own, r->v[i]->src, r->v[i]->stem,
+                           r->v[i]->is_page);
+    diag_fini(&quiet);
+}
+
+static void
+make_whole(struct site *s, const struct jobs *run)
+{
+    struct reread r = {.s = s};
+    size_t n = 0, cap = run->n + FEED_ENTRIES;
+
+    r.v = xcalloc(cap + 1, sizeof *r.v);
+    for (size_t i = 0; i < run->n; i++) {
+        const struct job *j = &run->v[i];
+        struct post *p = j->page ? s->pages[j->i] : s->posts[j->i];
+        if (j->list == NULL && p->light)
+            r.v[n++] = p;
+    }
+    for (size_t i = 0; i < s->nposts && i < FEED_ENTRIES; i++)
+        if (s->posts[i]->light)
+            r.v[n++] = s->posts[i];
+    r.full = xcalloc(n + 1, sizeof *r.full);
+    par_for(n, reread_one, &r);
+    for (size_t i = 0; i < n; i++) {
+        struct post *p = r.v[i], *f = r.full[i];
+        if (f == NULL || !p->light) { /* changed since: read as it was */
+            post_free(f);
+            continue;
+        }
+        p->fm = f->fm;
+        f->fm = NULL;
+        md_result_fini(&p->md);
+        p->md = f->md;
+        f->md = (struct md_result){0};
+        p->light = false;
+        post_free(f);
+    }
+    free(r.full);
+    free(r.v);
+}
+
+/* In the second generation, removes the files this build does not write
+ * (and folders left empty). */
+static void
+remove_unwritten(struct site *s)
+{
+    const struct sigmap *g = &s->prev->gen;
+
+    for (size_t i = 0; i < g->cap; i++) {
+        if (g->path[i] == NULL || set_has(&s->out->paths, g->path[i]))
+            continue;
+        char *path = fs_join(s->tmp, g->path[i]);
+        unlink(path);
+        for (char *slash = strrchr(path, '/');
+             slash != NULL && (size_t)(slash - path) > strlen(s->tmp);
+             slash = strrchr(path, '/')) {
+            *slash = '\0';
+            if (rmdir(path) != 0)
+                break;
+        }
+        free(path);
+    }
+}
+
 /* ---- the link check --------------------------------------------------- */
 
 static int
@@ -1858,10 +2259,8 @@ publish(struct site *s)
         return false;
     }
 #ifdef SYS_renameat2
-    if (syscall(SYS_renameat2, AT_FDCWD, s->tmp, AT_FDCWD, out, 2) == 0) {
-        fs_remove_tree(s->tmp); /* now the old site */
-        return true;
-    }
+    if (syscall(SYS_renameat2, AT_FDCWD, s->tmp, AT_FDCWD, out, 2) == 0)
+        return true; /* s->tmp is now the old site: see keep_old() */
 #endif
     {
         char *old = xasprintf("%s.tmp-old", out);
@@ -1901,22 +2300,201 @@ phase(const char *name)
     last = now;
 }
 
+/* The inode of path, 0 if there is nothing there. */
+static uint64_t
+inode_of(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/* Loads the last build's state into *st and points s->prev at it if it
+ * describes the output as it is now.  Returns true when nothing the
+ * build reads has changed since: the output is up to date. */
+static bool
+load_state(struct site *s, struct state *st, const char *dir)
+{
+    if (s->o->full || !state_load(st, dir))
+        return false;
+    if (st->opts != s->next.opts || st->public_ino == 0 ||
+        st->public_ino != inode_of(s->o->out_dir)) {
+        state_fini(st);
+        return false;
+    }
+    s->prev = st;
+    return inputs_equal(&st->inputs, &s->next.inputs);
+}
+
+/* Says again what the last build said (a build with nothing to do). */
+static void
+replay(struct diag *d, const struct state *st)
+{
+    struct rec r = {st->messages.data, st->messages.data + st->messages.len,
+                    false};
+    uint64_t warnings = rec_get_u64(&r);
+    size_t n;
+    const char *text = rec_get_bytes(&r, &n);
+
+    if (r.bad)
+        return;
+    d->warnings += (int)warnings;
+    if (n > 0) {
+        buf_add(&d->text, text, n);
+        if (d->out != NULL) {
+            fwrite(text, 1, n, d->out);
+            fflush(d->out);
+        }
+    }
+}
+
+/* The light posts the last build kept, by source path. */
+static void
+load_cached(struct site *s)
+{
+    struct rec r = {s->prev->posts.data,
+                    s->prev->posts.data + s->prev->posts.len, false};
+
+    if (s->prev->posts.len == 0 || rec_get_u64(&r) != s->model)
+        return; /* other options, site.yaml or templates: read again */
+    uint64_t n = rec_get_u64(&r);
+    for (uint64_t i = 0; i < n && !r.bad; i++) {
+        struct post *p = get_post(&r);
+        if (p != NULL && set_put(&s->cached, p->src, p) != NULL)
+            post_free(p);
+    }
+}
+
+/* Fills the state the next build will read. */
+static void
+save_state(struct site *s, const char *dir, int errors0, int warnings0)
+{
+    struct state *n = &s->next;
+    struct buf posts;
+
+    for (size_t i = 0; i < s->out->paths.cap; i++) {
+        uint64_t sig;
+        const char *path = s->out->paths.slot[i];
+        if (path != NULL && !sigmap_get(&n->cur, path, &sig))
+            sigmap_put(&n->cur, path, 0); /* written every time */
+    }
+    buf_init(&posts);
+    rec_u64(&posts, s->model);
+    rec_u64(&posts, s->nposts + s->npages);
+    for (size_t i = 0; i < s->nposts; i++)
+        rec_post(&posts, s->posts[i]);
+    for (size_t i = 0; i < s->npages; i++)
+        rec_post(&posts, s->pages[i]);
+    n->posts = posts;
+    buf_init(&n->messages);
+    rec_u64(&n->messages, (uint64_t)(s->d->warnings - warnings0));
+    (void)errors0;
+    rec_bytes(&n->messages, s->d->text.data != NULL ? s->d->text.data : "",
+              s->d->text.len);
+    n->public_ino = inode_of(s->o->out_dir);
+    char *gen = fs_join(dir, "gen");
+    n->gen_ino = inode_of(gen);
+    free(gen);
+    state_save(n, dir);
+}
+
+/* Makes the folder the new site is written to: the second generation
+ * when the state has one (updated in place: it is not the output), else a
+ * new folder beside the output. */
+static bool
+open_target(struct site *s, const char *dir)
+{
+    char *gen = fs_join(dir, "gen");
+
+    if (s->prev != NULL && s->prev->gen_ino != 0 &&
+        inode_of(gen) == s->prev->gen_ino) {
+        /* from here until the swap, the folder is neither site: a build
+         * killed now must not trust it */
+        char *state = fs_join(dir, "state");
+        unlink(state);
+        free(state);
+        s->tmp = gen;
+        s->gen = s->reuse = true;
+        return true;
+    }
+    free(gen);
+    remove_stale(s->o->out_dir);
+    s->tmp = xasprintf("%s.tmp-XXXXXX", s->o->out_dir);
+    if (mkdtemp(s->tmp) == NULL) {
+        diag_error(s->d, s->tmp, 0, 0, "cannot create the output folder: %s",
+                   strerror(errno));
+        free(s->tmp);
+        s->tmp = NULL;
+        return false;
+    }
+    chmod(s->tmp, 0755);
+    return true;
+}
+
+/* After the swap: the old site becomes the second generation when the
+ * state describes it, and is removed otherwise. */
+static void
+keep_old(struct site *s, const char *dir)
+{
+    char *gen = fs_join(dir, "gen");
+
+    if (s->gen) { /* the swap put the old site in gen already */
+        sigmap_fini(&s->next.gen);
+        s->next.gen = s->prev->cur;
+        s->prev->cur = (struct sigmap){0};
+    } else if (fs_exists(s->tmp)) {
+        fs_remove_tree(gen);
+        if (s->prev != NULL && (fs_is_dir(dir) || fs_mkdirs(dir, s->d)) &&
+            rename(s->tmp, gen) == 0) {
+            s->next.gen = s->prev->cur;
+            s->prev->cur = (struct sigmap){0};
+        } else {
+            fs_remove_tree(s->tmp);
+        }
+    } else if (s->prev == NULL) {
+        fs_remove_tree(gen); /* of a state that is gone */
+    }
+    free(gen);
+}
+
 bool
 site_build(const struct site_opts *o, struct diag *d)
 {
     struct outputs out = {.lock = PTHREAD_MUTEX_INITIALIZER};
     struct site s = {.o = o, .d = d, .out = &out};
+    struct state prev = {0};
     bool ok = false;
-    int errors0 = diag_errors(d);
+    int errors0 = diag_errors(d), warnings0 = d->warnings;
+    char *dir = state_dir(o->out_dir);
 
     s.tax[0].key = "tags";
     s.tax[0].dir = "tags";
     s.tax[1].key = "categories";
     s.tax[1].dir = "categories";
     phase(NULL);
+    s.next.opts = s.model = opts_key(o, d);
+    if (!o->dry_run) {
+        char *yaml = fs_join(o->site_dir, "site.yaml");
+        static const char *const trees[] = {"templates", "content", "assets"};
+        inputs_scan(&s.next.inputs, yaml);
+        free(yaml);
+        for (size_t i = 0; i < 3; i++) {
+            char *t = fs_join(o->site_dir, trees[i]);
+            inputs_scan(&s.next.inputs, t);
+            free(t);
+        }
+        if (load_state(&s, &prev, dir)) {
+            replay(d, &prev);
+            phase("unchanged");
+            ok = true;
+            goto out;
+        }
+    }
     if (!load_config(&s))
         goto out;
     load_templates(&s);
+    if (s.prev != NULL)
+        load_cached(&s);
     phase("config");
     char *posts = fs_join(o->site_dir, "content/posts");
     char *pages = fs_join(o->site_dir, "content/pages");
@@ -1940,22 +2518,17 @@ site_build(const struct site_opts *o, struct diag *d)
     for (size_t i = 0; i < s.nposts; i++)
         s.posts[i]->summary = summary_val(&s, s.posts[i]);
     build_site_val(&s);
+    /* what every page shows: the site's data and the templates */
+    s.global = h64_u64(s.model, s.nposts);
+    for (size_t i = 0; i < s.npages; i++)
+        s.global = h64_str(h64_str(s.global, s.pages[i]->title),
+                           s.pages[i]->url);
     phase("model");
 
-    if (!o->dry_run) {
-        remove_stale(o->out_dir);
-        s.tmp = xasprintf("%s.tmp-XXXXXX", o->out_dir);
-        if (mkdtemp(s.tmp) == NULL) {
-            diag_error(d, s.tmp, 0, 0, "cannot create the output folder: %s",
-                       strerror(errno));
-            free(s.tmp);
-            s.tmp = NULL;
-            goto out;
-        }
-        chmod(s.tmp, 0755);
-    }
+    if (!o->dry_run && !open_target(&s, dir))
+        goto out;
     {
-        struct jobs jobs = {0};
+        struct jobs jobs = {0}, run = {0};
         struct list home = {.tmpl = "index", .n = s.nposts, .base = "",
                             .title = (char *)s.title};
         for (size_t i = 0; i < s.nposts; i++)
@@ -1968,7 +2541,12 @@ site_build(const struct site_opts *o, struct diag *d)
             for (size_t i = 0; i < s.tax[k].n; i++)
                 add_list_jobs(&jobs, &s, &s.tax[k].lists[i]);
         }
-        run_jobs(&s, &jobs);
+        plan_jobs(&s, &jobs, &run);
+        free(jobs.v);
+        phase("plan");
+        make_whole(&s, &run);
+        phase("reread");
+        run_jobs(&s, &run);
     }
     phase("pages");
     render_taxonomy_index(&s, &s.tax[0], "Tags");
@@ -1994,10 +2572,23 @@ site_build(const struct site_opts *o, struct diag *d)
     phase("links");
     if (diag_errors(d) > errors0)
         goto out;
+    if (s.gen)
+        remove_unwritten(&s);
     ok = o->dry_run || publish(&s);
     phase("publish");
+    if (ok && !o->dry_run) {
+        keep_old(&s, dir);
+        save_state(&s, dir, errors0, warnings0);
+        phase("state");
+    }
 out:
-    if (s.tmp != NULL && fs_exists(s.tmp))
+    if (!ok && s.gen) {
+        /* the second generation was half updated: the output and the
+         * posts read are still as the state says */
+        s.prev->gen_ino = 0;
+        state_save(s.prev, dir);
+    }
+    if (s.tmp != NULL && !s.gen && fs_exists(s.tmp))
         fs_remove_tree(s.tmp);
     free(s.tmp);
     for (size_t i = 0; i < s.nposts; i++)
@@ -2022,6 +2613,9 @@ out:
     free(s.base_url);
     free(s.origin);
     free(s.root);
+    state_fini(&s.next);
+    state_fini(&prev);
+    free(dir);
     phase("cleanup");
     return ok && diag_errors(d) == errors0;
 }

@@ -16,6 +16,7 @@ struct site_opts {
     const char *out_dir;  /* output folder, swapped in whole at the end */
     bool drafts;          /* also render drafts and unpublished posts */
     bool dry_run;         /* check only: write nothing */
+    bool full;            /* ignore what the last build left (.OUT.blog/) */
     enum site_link_check link_check; /* DEFAULT: what site.yaml says */
 };
 

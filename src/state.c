@@ -1,0 +1,359 @@
+#include "state.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "fs.h"
+#include "xmem.h"
+
+#define STATE_MAGIC "blog-state 1\n"
+
+uint64_t
+h64_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ c[i]) * 1099511628211ull;
+    return h;
+}
+
+uint64_t
+h64_str(uint64_t h, const char *s)
+{
+    return s == NULL ? h64_u64(h, 0x9e3779b97f4a7c15ull)
+                     : h64_bytes(h, s, strlen(s) + 1);
+}
+
+uint64_t
+h64_u64(uint64_t h, uint64_t v)
+{
+    return h64_bytes(h, &v, sizeof v);
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+void
+rec_u64(struct buf *b, uint64_t v)
+{
+    buf_add(b, &v, sizeof v);
+}
+
+void
+rec_bytes(struct buf *b, const void *p, size_t n)
+{
+    rec_u64(b, n);
+    buf_add(b, p, n);
+}
+
+void
+rec_str(struct buf *b, const char *s)
+{
+    if (s == NULL)
+        rec_u64(b, UINT64_MAX);
+    else
+        rec_bytes(b, s, strlen(s));
+}
+
+uint64_t
+rec_get_u64(struct rec *r)
+{
+    uint64_t v = 0;
+
+    if (r->bad || (size_t)(r->end - r->p) < sizeof v) {
+        r->bad = true;
+        return 0;
+    }
+    memcpy(&v, r->p, sizeof v);
+    r->p += sizeof v;
+    return v;
+}
+
+const char *
+rec_get_bytes(struct rec *r, size_t *n)
+{
+    uint64_t len = rec_get_u64(r);
+    const char *p = r->p;
+
+    if (r->bad || len > (uint64_t)(r->end - r->p)) {
+        r->bad = true;
+        *n = 0;
+        return NULL;
+    }
+    r->p += len;
+    *n = (size_t)len;
+    return p;
+}
+
+char *
+rec_get_str(struct rec *r)
+{
+    struct rec peek = *r;
+
+    if (rec_get_u64(&peek) == UINT64_MAX && !peek.bad) {
+        *r = peek;
+        return NULL;
+    }
+    size_t n;
+    const char *p = rec_get_bytes(r, &n);
+    return p != NULL ? xstrndup(p, n) : (r->bad ? NULL : xstrdup(""));
+}
+
+/* ---- sigmap: open addressing on the path's hash ---------------------- */
+
+static size_t
+sig_find(const struct sigmap *m, const char *path)
+{
+    size_t i = (size_t)h64_str(H64_INIT, path) & (m->cap - 1);
+
+    while (m->path[i] != NULL && strcmp(m->path[i], path) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+void
+sigmap_put(struct sigmap *m, const char *path, uint64_t sig)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        struct sigmap big = {.cap = m->cap ? 2 * m->cap : 64};
+        big.path = xcalloc(big.cap, sizeof *big.path);
+        big.sig = xcalloc(big.cap, sizeof *big.sig);
+        for (size_t k = 0; k < m->cap; k++) {
+            if (m->path[k] != NULL) {
+                size_t j = sig_find(&big, m->path[k]);
+                big.path[j] = m->path[k];
+                big.sig[j] = m->sig[k];
+                big.n++;
+            }
+        }
+        free(m->path);
+        free(m->sig);
+        *m = big;
+    }
+    size_t i = sig_find(m, path);
+    if (m->path[i] == NULL) {
+        m->path[i] = xstrdup(path);
+        m->n++;
+    }
+    m->sig[i] = sig;
+}
+
+bool
+sigmap_get(const struct sigmap *m, const char *path, uint64_t *sig)
+{
+    if (m->cap == 0)
+        return false;
+    size_t i = sig_find(m, path);
+    if (m->path[i] == NULL)
+        return false;
+    *sig = m->sig[i];
+    return true;
+}
+
+void
+sigmap_fini(struct sigmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->path[i]);
+    free(m->path);
+    free(m->sig);
+    *m = (struct sigmap){0};
+}
+
+static void
+rec_sigmap(struct buf *b, const struct sigmap *m)
+{
+    rec_u64(b, m->n);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->path[i] != NULL) {
+            rec_str(b, m->path[i]);
+            rec_u64(b, m->sig[i]);
+        }
+    }
+}
+
+static void
+get_sigmap(struct rec *r, struct sigmap *m)
+{
+    uint64_t n = rec_get_u64(r);
+
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        char *path = rec_get_str(r);
+        uint64_t sig = rec_get_u64(r);
+        if (path != NULL)
+            sigmap_put(m, path, sig);
+        free(path);
+    }
+}
+
+/* ---- inputs ----------------------------------------------------------- */
+
+void
+inputs_scan(struct inputs *in, const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        char **names = fs_list(path);
+        for (char **q = names; names != NULL && *q != NULL; q++) {
+            char *sub = fs_join(path, *q);
+            inputs_scan(in, sub);
+            free(sub);
+        }
+        fs_list_free(names);
+        return;
+    }
+    if (in->n == in->cap) {
+        in->cap = in->cap ? 2 * in->cap : 256;
+        in->v = xreallocarray(in->v, in->cap, sizeof *in->v);
+    }
+    in->v[in->n++] = (struct input){
+        .path = xstrdup(path),
+        .size = (uint64_t)st.st_size,
+        .mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000ull +
+                    (uint64_t)st.st_mtim.tv_nsec,
+        .ino = (uint64_t)st.st_ino};
+}
+
+bool
+inputs_equal(const struct inputs *a, const struct inputs *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++) {
+        const struct input *x = &a->v[i], *y = &b->v[i];
+        if (x->size != y->size || x->mtime_ns != y->mtime_ns ||
+            x->ino != y->ino || strcmp(x->path, y->path) != 0)
+            return false;
+    }
+    return true;
+}
+
+void
+inputs_fini(struct inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++)
+        free(in->v[i].path);
+    free(in->v);
+    *in = (struct inputs){0};
+}
+
+/* ---- the state file --------------------------------------------------- */
+
+char *
+state_dir(const char *out)
+{
+    const char *slash = strrchr(out, '/');
+
+    if (slash == NULL)
+        return xasprintf(".%s.blog", out);
+    return xasprintf("%.*s/.%s.blog", (int)(slash - out), out, slash + 1);
+}
+
+void
+state_fini(struct state *st)
+{
+    inputs_fini(&st->inputs);
+    sigmap_fini(&st->cur);
+    sigmap_fini(&st->gen);
+    buf_fini(&st->posts);
+    buf_fini(&st->messages);
+    *st = (struct state){0};
+}
+
+bool
+state_load(struct state *st, const char *dir)
+{
+    char *path = fs_join(dir, "state");
+    size_t len;
+    struct diag quiet;
+    struct rec r;
+    size_t n;
+    const char *p;
+
+    diag_init(&quiet, NULL);
+    char *text = fs_read(path, (size_t)1 << 30, &len, &quiet);
+    diag_fini(&quiet);
+    *st = (struct state){0};
+    free(path);
+    if (text == NULL || len < strlen(STATE_MAGIC) ||
+        memcmp(text, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {
+        free(text);
+        return false;
+    }
+    r = (struct rec){text + strlen(STATE_MAGIC), text + len, false};
+    st->opts = rec_get_u64(&r);
+    st->public_ino = rec_get_u64(&r);
+    st->gen_ino = rec_get_u64(&r);
+    uint64_t ni = rec_get_u64(&r);
+    for (uint64_t i = 0; i < ni && !r.bad; i++) {
+        struct input in = {.path = rec_get_str(&r)};
+        in.size = rec_get_u64(&r);
+        in.mtime_ns = rec_get_u64(&r);
+        in.ino = rec_get_u64(&r);
+        if (in.path == NULL) {
+            r.bad = true;
+            break;
+        }
+        if (st->inputs.n == st->inputs.cap) {
+            st->inputs.cap = st->inputs.cap ? 2 * st->inputs.cap : 256;
+            st->inputs.v = xreallocarray(st->inputs.v, st->inputs.cap,
+                                         sizeof *st->inputs.v);
+        }
+        st->inputs.v[st->inputs.n++] = in;
+    }
+    get_sigmap(&r, &st->cur);
+    get_sigmap(&r, &st->gen);
+    buf_init(&st->posts);
+    buf_init(&st->messages);
+    if ((p = rec_get_bytes(&r, &n)) != NULL)
+        buf_add(&st->posts, p, n);
+    if ((p = rec_get_bytes(&r, &n)) != NULL)
+        buf_add(&st->messages, p, n);
+    free(text);
+    if (r.bad || r.p != r.end) {
+        state_fini(st);
+        return false;
+    }
+    return true;
+}
+
+bool
+state_save(const struct state *st, const char *dir)
+{
+    struct buf b;
+    bool ok;
+
+    buf_init(&b);
+    buf_puts(&b, STATE_MAGIC);
+    rec_u64(&b, st->opts);
+    rec_u64(&b, st->public_ino);
+    rec_u64(&b, st->gen_ino);
+    rec_u64(&b, st->inputs.n);
+    for (size_t i = 0; i < st->inputs.n; i++) {
+        rec_str(&b, st->inputs.v[i].path);
+        rec_u64(&b, st->inputs.v[i].size);
+        rec_u64(&b, st->inputs.v[i].mtime_ns);
+        rec_u64(&b, st->inputs.v[i].ino);
+    }
+    rec_sigmap(&b, &st->cur);
+    rec_sigmap(&b, &st->gen);
+    rec_bytes(&b, st->posts.data, st->posts.len);
+    rec_bytes(&b, st->messages.data, st->messages.len);
+    char *path = fs_join(dir, "state");
+    struct diag quiet;
+    diag_init(&quiet, NULL);
+    ok = (fs_is_dir(dir) || fs_mkdirs(dir, &quiet)) &&
+         fs_write(path, b.data, b.len, &quiet);
+    diag_fini(&quiet);
+    free(path);
+    buf_fini(&b);
+    return ok;
+}

@@ -1,0 +1,88 @@
+/*
+ * state: what a build leaves for the next one, so that it can do only
+ * what changed.
+ *
+ *     inputs (path, size, mtime, inode of every file the build read)
+ *     outputs (path and signature of every file in the output, and in the
+ *     second generation beside it) and the posts as read (a blob that
+ *     site.c writes and reads with the rec_* functions)
+ *
+ * The state lives beside the output folder OUT, in .OUT.blog/ (the file
+ * `state` and the folder `gen`, the previous site, which the next build
+ * updates and swaps in).  A missing or unreadable state only means a full
+ * build.
+ */
+#ifndef STATE_H
+#define STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* 64-bit FNV-1a, for signatures and content keys. */
+#define H64_INIT 1469598103934665603ull
+uint64_t h64_bytes(uint64_t h, const void *p, size_t n);
+uint64_t h64_str(uint64_t h, const char *s); /* includes the NUL */
+uint64_t h64_u64(uint64_t h, uint64_t v);
+
+/* ---- records: a byte format for the state ---- */
+void rec_u64(struct buf *b, uint64_t v);
+void rec_str(struct buf *b, const char *s); /* NULL is kept as NULL */
+void rec_bytes(struct buf *b, const void *p, size_t n);
+
+struct rec {
+    const char *p, *end;
+    bool bad; /* set when a read ran past the end: the state is ignored */
+};
+uint64_t rec_get_u64(struct rec *r);
+char *rec_get_str(struct rec *r); /* new string, or NULL */
+const char *rec_get_bytes(struct rec *r, size_t *n);
+
+/* ---- a map from path to signature ---- */
+struct sigmap {
+    char **path;
+    uint64_t *sig;
+    size_t n, cap;
+};
+void sigmap_put(struct sigmap *m, const char *path, uint64_t sig);
+/* The signature of path; false when it is not there. */
+bool sigmap_get(const struct sigmap *m, const char *path, uint64_t *sig);
+void sigmap_fini(struct sigmap *m);
+
+/* ---- the inputs: every file read, with what stat() said ---- */
+struct input {
+    char *path;
+    uint64_t size, mtime_ns, ino;
+};
+struct inputs {
+    struct input *v;
+    size_t n, cap;
+};
+/* Adds path, and every file under it when it is a folder (sorted). */
+void inputs_scan(struct inputs *in, const char *path);
+bool inputs_equal(const struct inputs *a, const struct inputs *b);
+void inputs_fini(struct inputs *in);
+
+struct state {
+    uint64_t opts;        /* options and version the state was made with */
+    uint64_t public_ino;  /* the output folder it describes */
+    uint64_t gen_ino;     /* the second generation, 0 if none */
+    struct inputs inputs;
+    struct sigmap cur;    /* the output folder's files */
+    struct sigmap gen;    /* the second generation's files */
+    struct buf posts;     /* the posts, as site.c wrote them */
+    struct buf messages;  /* what the build printed */
+};
+
+/* .OUT.blog beside out (new string). */
+char *state_dir(const char *out);
+/* Reads the state; false (and an empty st) when there is none that is
+ * usable. */
+bool state_load(struct state *st, const char *dir);
+/* Writes it (to a scratch file, renamed over the old one). */
+bool state_save(const struct state *st, const char *dir);
+void state_fini(struct state *st);
+
+#endif
