@@ -9,7 +9,7 @@
 # after editing one post.  Prints figures; asserts nothing.
 #
 # Environment: REPS=3 (runs per tool), WORK=/tmp/blog-bench, SKIP_HEXO=1,
-# SKIP_HUGO=1.
+# SKIP_HUGO=1, TAGS_N=1000 (posts for the many-tags run; 0: none).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd)
@@ -76,7 +76,7 @@ for N in "${SIZES[@]}"; do
   fi
   rm -f "$WORK"/res-*-"$N"
   for r in $(seq 1 "$REPS"); do
-    rm -rf "$S/public"; run blog "$N" "$r" build/blog build --site "$S" --quiet
+    rm -rf "$S/public" "$S/.public.blog"; run blog "$N" "$r" build/blog build --site "$S" --quiet
     if [ "${SKIP_HUGO:-0}" != 1 ]; then
       (cd "$H" && rm -rf public resources .hugo_build.lock)
       run hugo "$N" "$r" hugo --quiet --source "$H" --destination public
@@ -103,5 +103,43 @@ for N in "${SIZES[@]}"; do
       "$(awk -v a="$w" -v b="$bw" 'BEGIN { print a / b }')" "$(awk -v a="$m" -v b="$br" 'BEGIN { print a / b }')"
   done
 done
+# Many distinct tags: the same TAGS_N posts, each with five tags of its own
+# (5 x TAGS_N distinct tags, one page each), against the corpus as it is.
+TAGS_N=${TAGS_N:-1000}
+if [ "$TAGS_N" -gt 0 ]; then
+  C="$WORK/corpus-$TAGS_N"
+  [ -d "$C" ] || "$SHARED/gen-corpus.sh" "$TAGS_N" "$C" "$SEED" >/dev/null
+  retag() { # DIR_IN DIR_OUT: five tags of its own per post
+    mkdir -p "$2"
+    for f in "$1"/*.md; do
+      awk -v id="$(basename "$f" .md)" '
+        /^tags:/ { print "tags:"; for (i = 0; i < 5; i++) print "  - " id "-t" i; skip = 1; next }
+        skip && /^  - / { next }
+        { skip = 0; print }' "$f" >"$2/$(basename "$f")"
+    done
+  }
+  S="$WORK/blog-tags"; rm -rf "$S"; mkdir -p "$S"
+  cp -r templates assets "$S/"; sed 's/^link_check:.*/link_check: warn/' site.yaml >"$S/site.yaml"
+  retag "$C/hexo" "$S/content/posts"
+  H="$WORK/hugo-tags"; rm -rf "$H"; mkdir -p "$H/content"
+  cp -r "$SHARED/hugo-site/config.toml" "$SHARED/hugo-site/layouts" "$H/"
+  retag "$C/hugo" "$H/content/posts"
+  rm -f "$WORK"/res-*-tags
+  for r in $(seq 1 "$REPS"); do
+    rm -rf "$S/public" "$S/.public.blog"; run blog tags "$r" build/blog build --site "$S" --quiet
+    if [ "${SKIP_HUGO:-0}" != 1 ]; then
+      (cd "$H" && rm -rf public resources .hugo_build.lock)
+      run hugo tags "$r" hugo --quiet --source "$H" --destination public
+    fi
+  done
+  echo
+  echo "| $TAGS_N posts | tags | wall s | vs the same posts with the corpus's tags |"
+  echo "|---|---:|---:|---:|"
+  for tool in blog hugo; do
+    [ -f "$WORK/res-$tool-tags" ] && [ -f "$WORK/res-$tool-$TAGS_N" ] || continue
+    w=$(col 1 "$WORK/res-$tool-tags"); b=$(col 1 "$WORK/res-$tool-$TAGS_N")
+    printf '| %s | %d distinct | %.3f | %.2f× |\n' "$tool" $((5 * TAGS_N)) "$w" "$(awk -v a="$w" -v b="$b" 'BEGIN { print a / b }')"
+  done
+fi
 echo "# floor: cmark parse+render+write of the same posts (tests/bench/floor.c); noop: rebuild with nothing changed; edit: rebuild after appending a line to one post"
 echo "# logs: $WORK/logs"
