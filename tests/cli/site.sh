@@ -135,3 +135,18 @@ check "new refuses to overwrite" test $? -eq 1
 check "unknown option exits 2" test $? -eq 2
 check "--version" bash -c "'$BLOG' --version | grep -q '^blog '"
 check "build --help" bash -c "'$BLOG' build --help | grep -q 'usage: blog build'"
+
+# threads: the output and the messages are the same for any number of them
+thr="$TMP/threads"
+mkdir -p "$thr/content/posts"
+cp -r "$ROOT/site.yaml" "$ROOT/templates" "$ROOT/assets" "$thr/"
+sed -i 's/^link_check:.*/link_check: warn/' "$thr/site.yaml"
+bash "$ROOT/../shared/bench/gen-corpus.sh" 120 "$TMP/thr-corpus" 20190714 >/dev/null 2>&1
+cp "$TMP"/thr-corpus/hexo/*.md "$thr/content/posts/"
+for j in 1 2 5; do
+  BLOG_JOBS=$j "$BLOG" build --site "$thr" --out "$TMP/thr-$j" --full >/dev/null 2>"$TMP/thr-$j.err"
+done
+check "the output is byte-identical with 1, 2 and 5 threads" \
+  bash -c "diff -r '$TMP/thr-1' '$TMP/thr-2' && diff -r '$TMP/thr-1' '$TMP/thr-5'"
+check "the messages are the same, in the same order, with 1, 2 and 5 threads" \
+  bash -c "test -s '$TMP/thr-1.err' && cmp '$TMP/thr-1.err' '$TMP/thr-2.err' && cmp '$TMP/thr-1.err' '$TMP/thr-5.err'"
