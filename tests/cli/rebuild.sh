@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Incremental builds: after each change to a site (posts edited, retitled,
+# redated, added, renamed, deleted, drafted; tags and categories; pages;
+# scenarios; templates; site.yaml; assets; a failed build and its fix),
+# `blog build` must give exactly what `blog build --full` gives on a copy
+# of the same sources, and a build with nothing changed must write nothing.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+S="$TMP/s"
+mkdir -p "$S"
+cp -r "$ROOT/site.yaml" "$ROOT/content" "$ROOT/templates" "$ROOT/assets" "$S/"
+sed -i 's/^link_check:.*/link_check: warn/' "$S/site.yaml"
+bash "$ROOT/../shared/bench/gen-corpus.sh" 30 "$TMP/corpus" 20190714 >/dev/null 2>&1
+cp "$TMP"/corpus/hexo/*.md "$S/content/posts/"
+
+tick=100
+bump() { tick=$((tick + 1)); touch -d "@$((EPOCHSECONDS + tick))" "$@"; }
+nth() { ls "$S"/content/posts/*.md | sed -n "${1}p"; }
+
+# same_as_full NAME: the incremental build equals a full build of a copy
+same_as_full() {
+  local name="$1" R="$TMP/ref"
+  rm -rf "$R"; mkdir -p "$R"
+  cp -r "$S/site.yaml" "$S/content" "$S/templates" "$S/assets" "$R/"
+  if ! "$BLOG" build --site "$S" --quiet >"$TMP/inc.err" 2>&1; then
+    fail "$name: the incremental build succeeds" "$(head -3 "$TMP/inc.err")"; return
+  fi
+  "$BLOG" build --site "$R" --full --quiet >/dev/null 2>&1
+  if diff -r "$S/public" "$R/public" >"$TMP/diff" 2>&1; then
+    ok "$name: the output equals a full build's"
+  else
+    fail "$name: the output equals a full build's" "$(head -5 "$TMP/diff")"
+  fi
+}
+
+check "the first build" "$BLOG" build --site "$S" --quiet
+check "the state is kept beside the output" test -f "$S/.public.blog/state"
+same_as_full "nothing changed"
+
+post=$(nth 2); page=$(ls "$S"/public/*/*/*/*/index.html | head -1)
+before=$(stat -c '%i %Y' "$S/public/index.html" "$S/public/atom.xml" "$page")
+"$BLOG" build --site "$S" --quiet
+check "a build with nothing changed rewrites no file" \
+  test "$before" = "$(stat -c '%i %Y' "$S/public/index.html" "$S/public/atom.xml" "$page")"
+
+printf '\nOne more paragraph.\n' >>"$post"; bump "$post"
+same_as_full "a post's body edited"
+sed -i 's/^title: .*/title: "A title of its own"/' "$(nth 4)"; bump "$(nth 4)"
+same_as_full "a post retitled (its neighbours link to it)"
+sed -i 's/^date: .*/date: 2031-03-04 05:06:07/' "$(nth 6)"; bump "$(nth 6)"
+same_as_full "a post redated (new place, new month in the archive)"
+sed -i '/^tags:/,/^[a-z]*:/{/^  - /d}; s/^tags:.*/tags: [only-here]/' "$(nth 8)"; bump "$(nth 8)"
+same_as_full "a post's tags replaced by a new tag"
+check "the new tag has its page" test -f "$S/public/tags/only-here/index.html"
+sed -i 's/^tags: \[only-here\]/tags: [TCP]/' "$(nth 8)"; bump "$(nth 8)"
+same_as_full "the only use of a tag removed"
+check "the tag's page is gone" test ! -e "$S/public/tags/only-here"
+sed -i 's/^categories:.*/categories: [elsewhere]/' "$(nth 9)"; grep -q '^categories:' "$(nth 9)" ||
+  sed -i '0,/^title:/s/^title:/categories: [elsewhere]\ntitle:/' "$(nth 9)"; bump "$(nth 9)"
+same_as_full "a post's category changed"
+printf -- '---\ntitle: Brand new\ndate: 2030-05-06 07:08:09\ntags: [TCP, fresh]\n---\nNew post.\n' >"$S/content/posts/brand-new.md"
+same_as_full "a post added"
+gone=$(nth 10)
+rm "$gone"
+same_as_full "a post deleted"
+old=$(nth 12); mv "$old" "${old%.md}-moved.md"
+same_as_full "a post renamed"
+sed -i '0,/^title:/s/^title:/draft: true\ntitle:/' "$(nth 14)"; bump "$(nth 14)"
+same_as_full "a post made a draft"
+printf '\nEdited page.\n' >>"$S/content/pages/about.md" 2>/dev/null || true
+bump "$S"/content/pages/*.md
+same_as_full "a page edited"
+printf -- '---\ntitle: Contact\n---\nWrite to us.\n' >"$S/content/pages/contact.md"
+same_as_full "a page added"
+scn=$(ls "$S"/content/diagrams/*.yaml | head -1)
+sed -i 's/^title: .*/title: "Another title"/' "$scn"; bump "$scn"
+same_as_full "a scenario edited"
+cp "$scn" "$S/content/diagrams/extra.yaml"
+same_as_full "a scenario added"
+rm "$S/content/diagrams/extra.yaml"
+same_as_full "a scenario deleted"
+check "its pictures are gone" test ! -e "$S/public/images/extra.png"
+printf '<!-- layout changed -->\n' >>"$S/templates/layout.html"; bump "$S/templates/layout.html"
+same_as_full "a template edited (every page)"
+sed -i 's/^title: .*/title: Another Blog/' "$S/site.yaml"; bump "$S/site.yaml"
+same_as_full "site.yaml edited"
+printf 'p { margin: 0 }\n' >"$S/assets/extra.css"
+same_as_full "an asset added"
+rm "$S/assets/extra.css"
+same_as_full "an asset deleted"
+bump "$(nth 3)"
+same_as_full "a post touched, not changed"
+
+# a failed build leaves public/ as it was; fixing it brings it back
+cp -a "$S/public" "$TMP/before"
+broken=$(nth 5); cp "$broken" "$TMP/broken.bak"
+sed -i '0,/^title:/s/^title:.*/title: [/' "$broken"; bump "$broken"
+"$BLOG" build --site "$S" --quiet >/dev/null 2>&1
+check "a broken post fails the incremental build" test $? -eq 1
+check "the failed build left public/ as it was" diff -r "$TMP/before" "$S/public"
+cp "$TMP/broken.bak" "$broken"; bump "$broken"
+same_as_full "the post fixed again"
+same_as_full "nothing changed after all that"
+check "no scratch folder is left" bash -c "! compgen -G '$S/public.tmp-*' >/dev/null"
