@@ -2406,6 +2406,7 @@ open_target(struct site *s, const char *dir)
 {
     char *gen = fs_join(dir, "gen");
 
+    remove_stale(s->o->out_dir); /* what killed builds left */
     if (s->prev != NULL && s->prev->gen_ino != 0 &&
         inode_of(gen) == s->prev->gen_ino) {
         /* from here until the swap, the folder is neither site: a build
@@ -2418,7 +2419,6 @@ open_target(struct site *s, const char *dir)
         return true;
     }
     free(gen);
-    remove_stale(s->o->out_dir);
     s->tmp = xasprintf("%s.tmp-XXXXXX", s->o->out_dir);
     if (mkdtemp(s->tmp) == NULL) {
         diag_error(s->d, s->tmp, 0, 0, "cannot create the output folder: %s",

@@ -93,11 +93,12 @@ check "the kills left the old site ($seen_old) and the new one ($seen_new)" \
 
 # a build killed while it writes leaves its temporary folder: the kill
 # comes once a new public.tmp-* has appeared (the build first removes the
-# ones earlier rounds left)
+# ones earlier rounds left); --full, since an incremental build updates the
+# second generation in .public.blog/ instead
 want=$([ $held = A ] && echo B || echo A)
 version "$want"
 old_tmp=" $(cd "$site" && echo public.tmp-*) "
-"$BLOG" build --site "$site" --quiet >/dev/null 2>&1 &
+"$BLOG" build --site "$site" --full --quiet >/dev/null 2>&1 &
 pid=$!
 for ((k = 0; k < 600; k++)); do
   new_tmp=""
