@@ -2027,8 +2027,10 @@ make_whole(struct site *s, const struct jobs *run)
     r.v = xcalloc(cap + 1, sizeof *r.v);
     for (size_t i = 0; i < run->n; i++) {
         const struct job *j = &run->v[i];
+        if (j->list != NULL)
+            continue; /* j->i is a page number */
         struct post *p = j->page ? s->pages[j->i] : s->posts[j->i];
-        if (j->list == NULL && p->light)
+        if (p->light)
             r.v[n++] = p;
     }
     for (size_t i = 0; i < s->nposts && i < FEED_ENTRIES; i++)
