@@ -10,6 +10,14 @@
 #
 # Environment: REPS=3 (runs per tool), WORK=/tmp/blog-bench, SKIP_HEXO=1,
 # SKIP_HUGO=1, TAGS_N=1000 (posts for the many-tags run; 0: none).
+#
+# Cold builds start with no output, but the previous output is moved aside
+# (into $WORK/trash, removed at the end), not deleted just before: on ext4
+# without a journal (this machine's root), every new inode is checked
+# against the inodes freed in the last 60-300 s (recently_deleted() in
+# fs/ext4/ialloc.c), and after an `rm -rf` of a 14 000-file site that
+# check took 60 % of a build's time, for every tool.  RM_BEFORE=1 deletes
+# instead, to see it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd)
@@ -25,8 +33,20 @@ need() { command -v "$1" >/dev/null 2>&1 || { echo "bench: installing $2" >&2; a
 [ -x $TIME ] || need time time
 [ "${SKIP_HUGO:-0}" = 1 ] || need hugo hugo
 make -s -j2 build/blog >/dev/null
-mkdir -p "$WORK/logs"
-cc -O2 -o "$WORK/floor" tests/bench/floor.c $(pkg-config --cflags --libs libcmark)
+mkdir -p "$WORK/logs" "$WORK/trash"
+cc -O2 -o "$WORK/floor" tests/bench/floor.c $(pkg-config --cflags --libs libcmark) -lpthread
+
+# aside PATH...: moves what exists out of the way, to be removed at the end
+aside_n=0
+aside() {
+  local p
+  for p in "$@"; do
+    [ -e "$p" ] || [ -L "$p" ] || continue
+    if [ "${RM_BEFORE:-0}" = 1 ]; then rm -rf "$p"; continue; fi
+    aside_n=$((aside_n + 1)); mv "$p" "$WORK/trash/$$-$aside_n"
+  done
+}
+trap 'rm -rf "$WORK/trash"' EXIT
 
 HEXO_DIR="$WORK/hexo-site"
 if [ "${SKIP_HEXO:-0}" != 1 ] && [ ! -x "$HEXO_DIR/node_modules/.bin/hexo" ]; then
@@ -59,34 +79,38 @@ printf '| posts | tool | wall s (median of %d) | user+sys s | peak RSS MiB | vs 
 echo "|------:|------|------:|------:|------:|------:|------:|"
 for N in "${SIZES[@]}"; do
   C="$WORK/corpus-$N"
-  "$SHARED/gen-corpus.sh" "$N" "$C" "$SEED" >/dev/null
-  S="$WORK/blog-$N"; rm -rf "$S"; mkdir -p "$S/content/posts"
+  [ -d "$C" ] || "$SHARED/gen-corpus.sh" "$N" "$C" "$SEED" >/dev/null
+  S="$WORK/blog-$N"; aside "$S"; mkdir -p "$S/content/posts"
   cp -r templates assets "$S/"
   sed 's/^link_check:.*/link_check: warn/' site.yaml >"$S/site.yaml"
   cp "$C"/hexo/*.md "$S/content/posts/"
-  H="$WORK/hugo-$N"; rm -rf "$H"; mkdir -p "$H/content/posts"
+  H="$WORK/hugo-$N"; aside "$H"; mkdir -p "$H/content/posts"
   cp -r "$SHARED/hugo-site/config.toml" "$SHARED/hugo-site/layouts" "$H/"
   cp "$C"/hugo/*.md "$H/content/posts/"
   X="$WORK/hexo-$N"
   if [ "${SKIP_HEXO:-0}" != 1 ]; then
-    rm -rf "$X"; mkdir -p "$X"
+    aside "$X"; mkdir -p "$X"
     (cd "$HEXO_DIR" && cp -r _config.yml package.json scaffolds themes source "$X/")
     ln -s "$HEXO_DIR/node_modules" "$X/node_modules"
     rm -f "$X"/source/_posts/.gitkeep; cp "$C"/hexo/*.md "$X/source/_posts/"
   fi
   rm -f "$WORK"/res-*-"$N"
   for r in $(seq 1 "$REPS"); do
-    rm -rf "$S/public" "$S/.public.blog"; run blog "$N" "$r" build/blog build --site "$S" --quiet
+    aside "$S/public" "$S/.public.blog"; run blog "$N" "$r" build/blog build --site "$S" --quiet
     if [ "${SKIP_HUGO:-0}" != 1 ]; then
-      (cd "$H" && rm -rf public resources .hugo_build.lock)
+      aside "$H/public" "$H/resources" "$H/.hugo_build.lock"
       run hugo "$N" "$r" hugo --quiet --source "$H" --destination public
     fi
     if [ "${SKIP_HEXO:-0}" != 1 ] && [ "$r" -eq 1 -o "$N" -le 1000 ]; then
-      (cd "$X" && rm -rf public db.json)
+      aside "$X/public" "$X/db.json"
       run hexo "$N" "$r" bash -c "cd '$X' && ./node_modules/.bin/hexo generate --silent"
     fi
-    rm -rf "$WORK/floor-out"; mkdir -p "$WORK/floor-out"
-    run floor "$N" "$r" "$WORK/floor" "$WORK/floor-out" "$S"/content/posts/*.md
+    # the floor writes the bytes blog just wrote; it times itself, without
+    # the reading of that tree, and prints GNU time's lines
+    aside "$WORK/floor-out"; mkdir -p "$WORK/floor-out"
+    "$WORK/floor" "$WORK/floor-out" "$S/public" "$S"/content/posts/*.md \
+      >"$WORK/logs/floor-$N-$r.time"
+    parse "$WORK/logs/floor-$N-$r.time" >>"$WORK/res-floor-$N"
   done
   # rebuilds: nothing changed, then one post edited
   for r in $(seq 1 "$REPS"); do
@@ -118,17 +142,17 @@ if [ "$TAGS_N" -gt 0 ]; then
         { skip = 0; print }' "$f" >"$2/$(basename "$f")"
     done
   }
-  S="$WORK/blog-tags"; rm -rf "$S"; mkdir -p "$S"
+  S="$WORK/blog-tags"; aside "$S"; mkdir -p "$S"
   cp -r templates assets "$S/"; sed 's/^link_check:.*/link_check: warn/' site.yaml >"$S/site.yaml"
   retag "$C/hexo" "$S/content/posts"
-  H="$WORK/hugo-tags"; rm -rf "$H"; mkdir -p "$H/content"
+  H="$WORK/hugo-tags"; aside "$H"; mkdir -p "$H/content"
   cp -r "$SHARED/hugo-site/config.toml" "$SHARED/hugo-site/layouts" "$H/"
   retag "$C/hugo" "$H/content/posts"
   rm -f "$WORK"/res-*-tags
   for r in $(seq 1 "$REPS"); do
-    rm -rf "$S/public" "$S/.public.blog"; run blog tags "$r" build/blog build --site "$S" --quiet
+    aside "$S/public" "$S/.public.blog"; run blog tags "$r" build/blog build --site "$S" --quiet
     if [ "${SKIP_HUGO:-0}" != 1 ]; then
-      (cd "$H" && rm -rf public resources .hugo_build.lock)
+      aside "$H/public" "$H/resources" "$H/.hugo_build.lock"
       run hugo tags "$r" hugo --quiet --source "$H" --destination public
     fi
   done
@@ -141,5 +165,5 @@ if [ "$TAGS_N" -gt 0 ]; then
     printf '| %s | %d distinct | %.3f | %.2f× |\n' "$tool" $((5 * TAGS_N)) "$w" "$(awk -v a="$w" -v b="$b" 'BEGIN { print a / b }')"
   done
 fi
-echo "# floor: cmark parse+render+write of the same posts (tests/bench/floor.c); noop: rebuild with nothing changed; edit: rebuild after appending a line to one post"
+echo "# floor: cmark parse+render of the same posts and writing the bytes blog wrote, two threads (tests/bench/floor.c); noop: rebuild with nothing changed; edit: rebuild after appending a line to one post"
 echo "# logs: $WORK/logs"
