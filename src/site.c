@@ -1320,21 +1320,22 @@ terms_val(const struct site *s, const struct val *list, const char *dir)
 static struct val *
 summary_val(const struct site *s, const struct post *p)
 {
-    struct val *m = val_map();
+    struct val *m = val_map_sized(16);
 
-    val_set_str(m, "title", p->title);
+    /* the post outlives its summary: its strings are lent */
+    val_set(m, "title", val_str_lend(p->title, strlen(p->title)));
     set_url(s, m, "url", p->url);
     val_set(m, "abs_url", val_str_take(xasprintf("%s%s", s->base_url, p->url)));
     set_dates(m, "date", &p->date);
     if (p->has_updated)
         set_dates(m, "updated", &p->updated);
-    val_set(m, "excerpt",
-            val_strn(p->md.html, p->md.excerpt_len));
+    val_set(m, "excerpt", val_str_lend(p->md.html, p->md.excerpt_len));
     val_set_bool(m, "has_more", p->light ? p->longer
                                          : p->md.excerpt_len <
                                                strlen(p->md.html));
     if (p->description != NULL)
-        val_set_str(m, "description", p->description);
+        val_set(m, "description",
+                val_str_lend(p->description, strlen(p->description)));
     val_set(m, "tags", terms_val(s, p->tags, "tags"));
     val_set(m, "categories", terms_val(s, p->cats, "categories"));
     return m;
@@ -1457,22 +1458,24 @@ render_post(struct site *s, size_t i, bool page)
 {
     struct post *p = page ? s->pages[i] : s->posts[i];
     struct val *ctx = val_map();
-    struct val *pm = val_map();
+    struct val *pm = val_map_sized(p->fm->n + 24);
 
-    /* front matter keys first, so the computed ones win */
+    /* front matter keys first, so the computed ones win; the post
+     * outlives the page's data, which borrows from it */
     for (size_t k = 0; k < p->fm->n; k++)
-        val_set(pm, p->fm->keys[k], val_copy(p->fm->items[k]));
-    val_set_str(pm, "title", p->title);
+        val_set(pm, p->fm->keys[k], val_lend(p->fm->items[k]));
+    val_set(pm, "title", val_str_lend(p->title, strlen(p->title)));
     set_url(s, pm, "url", p->url);
     val_set(pm, "abs_url", val_str_take(xasprintf("%s%s", s->base_url, p->url)));
     if (p->has_date || !page)
         set_dates(pm, "date", &p->date);
     if (p->has_updated)
         set_dates(pm, "updated", &p->updated);
-    val_set(pm, "content", val_str(p->md.html));
-    val_set(pm, "excerpt", val_strn(p->md.html, p->md.excerpt_len));
+    val_set(pm, "content", val_str_lend(p->md.html, strlen(p->md.html)));
+    val_set(pm, "excerpt", val_str_lend(p->md.html, p->md.excerpt_len));
     if (p->description != NULL)
-        val_set_str(pm, "description", p->description);
+        val_set(pm, "description",
+                val_str_lend(p->description, strlen(p->description)));
     val_set(pm, "tags", terms_val(s, p->tags, "tags"));
     val_set(pm, "categories", terms_val(s, p->cats, "categories"));
     if (!page) {
@@ -2051,6 +2054,10 @@ make_whole(struct site *s, const struct jobs *run)
         f->md = (struct md_result){0};
         p->light = false;
         post_free(f);
+        if (p->summary != NULL) { /* it lent the excerpt just freed */
+            val_free(p->summary);
+            p->summary = summary_val(s, p);
+        }
     }
     free(r.full);
     free(r.v);
@@ -2295,10 +2302,23 @@ phase(const char *name)
     if (!on)
         return;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (name != NULL && last.tv_sec != 0)
-        fprintf(stderr, "profile: %-10s %7.1f ms\n", name,
+    if (name != NULL && last.tv_sec != 0) {
+        /* resident and peak memory, from /proc/self/status */
+        long rss = 0, hwm = 0;
+        char line[128];
+        FILE *f = fopen("/proc/self/status", "r");
+        while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+            sscanf(line, "VmRSS: %ld", &rss);
+            sscanf(line, "VmHWM: %ld", &hwm);
+        }
+        if (f != NULL)
+            fclose(f);
+        fprintf(stderr, "profile: %-10s %7.1f ms %7.1f MiB (peak %.1f)\n",
+                name,
                 (double)(now.tv_sec - last.tv_sec) * 1e3 +
-                    (double)(now.tv_nsec - last.tv_nsec) / 1e6);
+                    (double)(now.tv_nsec - last.tv_nsec) / 1e6,
+                (double)rss / 1024, (double)hwm / 1024);
+    }
     last = now;
 }
 

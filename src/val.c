@@ -104,6 +104,40 @@ val_map(void)
 }
 
 struct val *
+val_map_sized(size_t n)
+{
+    struct val *v = val_new(VAL_MAP);
+
+    if (n > 0) {
+        v->items = xreallocarray(NULL, n, sizeof *v->items);
+        v->keys = xreallocarray(NULL, n, sizeof *v->keys);
+        v->cap = n;
+    }
+    return v;
+}
+
+struct val *
+val_lend(const struct val *v)
+{
+    struct val *c = xmalloc(sizeof *c);
+
+    *c = *v;
+    c->lent = true;
+    return c;
+}
+
+struct val *
+val_str_lend(const char *s, size_t n)
+{
+    struct val *v = val_new(VAL_STR);
+
+    v->s = (char *)s;
+    v->len = n;
+    v->lent = true;
+    return v;
+}
+
+struct val *
 val_copy(const struct val *v)
 {
     struct val *c;
@@ -141,6 +175,10 @@ val_free(struct val *v)
 
     if (v == NULL)
         return;
+    if (v->lent) {
+        free(v);
+        return;
+    }
     for (i = 0; i < v->n; i++) {
         val_free(v->items[i]);
         if (v->keys != NULL)

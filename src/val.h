@@ -28,6 +28,8 @@ struct val {
     char **keys;        /* VAL_MAP keys, parallel to items */
     size_t n, cap;
     int line, col;
+    bool lent;          /* s, items and keys belong to another node or
+                           string: val_free() frees only this node */
 };
 
 /* Constructors: each returns a new node; free the tree with val_free(). */
@@ -42,6 +44,14 @@ struct val *val_list(void);
 struct val *val_map(void);
 /* Deep copy. */
 struct val *val_copy(const struct val *v);
+/* A node that shows v's data without owning it (v must outlive it):
+ * what a page's data borrows from the model, instead of a deep copy. */
+struct val *val_lend(const struct val *v);
+/* A string node showing s[0..n), which must outlive it; s[n] need not be
+ * NUL (the templates read len bytes). */
+struct val *val_str_lend(const char *s, size_t n);
+/* An empty map with room for n keys. */
+struct val *val_map_sized(size_t n);
 void val_free(struct val *v);
 
 /* Appends item to a list; the list takes ownership. */
