@@ -114,8 +114,16 @@ mkparent(const char *path, struct diag *d)
 bool
 fs_write(const char *path, const void *data, size_t len, struct diag *d)
 {
+    struct fs_part part = {data, len};
+
+    return fs_writev(path, &part, 1, d);
+}
+
+bool
+fs_writev(const char *path, const struct fs_part *parts, size_t nparts,
+          struct diag *d)
+{
     char *tmp = NULL;
-    const char *p = data;
     bool ok = false;
     int fd = -1;
 
@@ -126,16 +134,21 @@ fs_write(const char *path, const void *data, size_t len, struct diag *d)
         diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
         goto out;
     }
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
-            goto out;
+    for (size_t i = 0; i < nparts; i++) {
+        const char *p = parts[i].data;
+        size_t len = parts[i].len;
+        while (len > 0) {
+            ssize_t n = write(fd, p, len);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                diag_error(d, path, 0, 0, "cannot write: %s",
+                           strerror(errno));
+                goto out;
+            }
+            p += n;
+            len -= (size_t)n;
         }
-        p += n;
-        len -= (size_t)n;
     }
     if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
         fd = -1;

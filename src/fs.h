@@ -19,6 +19,13 @@ char *fs_read(const char *path, size_t max, size_t *len, struct diag *d);
 /* Writes data to path (creating parent folders), via a temporary file in
  * the same folder renamed over it, so readers never see half a file. */
 bool fs_write(const char *path, const void *data, size_t len, struct diag *d);
+/* The same for the concatenation of n parts (no copy of them is made). */
+struct fs_part {
+    const void *data;
+    size_t len;
+};
+bool fs_writev(const char *path, const struct fs_part *parts, size_t n,
+               struct diag *d);
 /* mkdir -p. */
 bool fs_mkdirs(const char *path, struct diag *d);
 /* rm -rf; true if path is gone afterwards. */

@@ -183,6 +183,8 @@ struct taxonomy {
     struct term **terms;
     size_t n;
     struct strset by_slug;
+    struct strset spelled; /* each spelling of a term -> its data: a post
+                              shows {name, slug, url} as it wrote it */
     struct list *lists;  /* each term's list, in slug order */
     struct val *index;   /* each term's data, for the page of all terms */
 };
@@ -596,6 +598,24 @@ post_free(struct post *p)
     md_result_fini(&p->md);
     free(p->messages);
     free(p);
+}
+
+static void
+free_post_i(void *arg, size_t i)
+{
+    post_free(((struct post **)arg)[i]);
+}
+
+/* Frees the posts and pages, on par_jobs() threads. */
+static void
+free_posts(struct site *s)
+{
+    par_for(s->nposts, free_post_i, s->posts);
+    par_for(s->npages, free_post_i, s->pages);
+    free(s->posts);
+    free(s->pages);
+    s->posts = s->pages = NULL;
+    s->nposts = s->npages = 0;
 }
 
 /* ---- posts kept in the state ------------------------------------------ */
@@ -1205,6 +1225,23 @@ check_urls(struct site *s, struct post **list, size_t n)
 
 /* ---- taxonomies ------------------------------------------------------- */
 
+/* {name, slug, url} of a term as a post spells it: made once for every
+ * spelling, and lent to the pages that show it. */
+static void
+spell_term(const struct site *s, struct taxonomy *t, const char *name)
+{
+    if (set_has(&t->spelled, name))
+        return;
+    struct val *m = val_map_sized(3);
+    char *slug = post_slugify(name);
+    val_set_str(m, "name", name);
+    val_set_str(m, "slug", slug);
+    val_set(m, "url", val_str_take(xasprintf("%s%s/%s/", s->root, t->dir,
+                                             *slug ? slug : "-")));
+    set_put(&t->spelled, name, m);
+    free(slug);
+}
+
 static void
 build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
 {
@@ -1234,7 +1271,14 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
             }
             term->posts[term->n++] = i;
             free(slug);
+            spell_term(s, t, list->items[k]->s);
         }
+    }
+    /* pages show their terms too, but are on no term's list */
+    for (size_t i = 0; i < s->npages; i++) {
+        const struct val *list = tags ? s->pages[i]->tags : s->pages[i]->cats;
+        for (size_t k = 0; list != NULL && k < list->n; k++)
+            spell_term(s, t, list->items[k]->s);
     }
 }
 
@@ -1264,6 +1308,10 @@ free_taxonomy(struct taxonomy *t)
     }
     free(t->terms);
     set_fini(&t->by_slug);
+    for (size_t i = 0; i < t->spelled.cap; i++)
+        if (t->spelled.slot[i] != NULL)
+            val_free((struct val *)t->spelled.data[i]);
+    set_fini(&t->spelled);
 }
 
 /* ---- template data ---------------------------------------------------- */
@@ -1297,22 +1345,14 @@ set_dates(struct val *m, const char *prefix, const struct post_date *dt)
     val_set_str(m, key, text);
 }
 
+/* A post's tags or categories: the terms' data, lent. */
 static struct val *
-terms_val(const struct site *s, const struct val *list, const char *dir)
+terms_val(const struct taxonomy *t, const struct val *list)
 {
     struct val *out = val_list();
 
-    for (size_t i = 0; list != NULL && i < list->n; i++) {
-        struct val *m = val_map();
-        char *slug = post_slugify(list->items[i]->s);
-        char *rel = xasprintf("%s/%s/", dir, *slug ? slug : "-");
-        val_set_str(m, "name", list->items[i]->s);
-        val_set_str(m, "slug", slug);
-        set_url(s, m, "url", rel);
-        val_push(out, m);
-        free(rel);
-        free(slug);
-    }
+    for (size_t i = 0; list != NULL && i < list->n; i++)
+        val_push(out, val_lend(set_get(&t->spelled, list->items[i]->s)));
     return out;
 }
 
@@ -1336,8 +1376,8 @@ summary_val(const struct site *s, const struct post *p)
     if (p->description != NULL)
         val_set(m, "description",
                 val_str_lend(p->description, strlen(p->description)));
-    val_set(m, "tags", terms_val(s, p->tags, "tags"));
-    val_set(m, "categories", terms_val(s, p->cats, "categories"));
+    val_set(m, "tags", terms_val(&s->tax[0], p->tags));
+    val_set(m, "categories", terms_val(&s->tax[1], p->cats));
     return m;
 }
 
@@ -1476,8 +1516,8 @@ render_post(struct site *s, size_t i, bool page)
     if (p->description != NULL)
         val_set(pm, "description",
                 val_str_lend(p->description, strlen(p->description)));
-    val_set(pm, "tags", terms_val(s, p->tags, "tags"));
-    val_set(pm, "categories", terms_val(s, p->cats, "categories"));
+    val_set(pm, "tags", terms_val(&s->tax[0], p->tags));
+    val_set(pm, "categories", terms_val(&s->tax[1], p->cats));
     if (!page) {
         /* posts are newest first: "previous" is the older one */
         if (i + 1 < s->nposts)
@@ -2408,6 +2448,7 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     for (size_t i = 0; i < s->npages; i++)
         rec_post(&posts, s->pages[i]);
     n->posts = posts;
+    free_posts(s); /* not needed any more: memory for the state's copy */
     buf_init(&n->messages);
     rec_u64(&n->messages, (uint64_t)(s->d->warnings - warnings0));
     (void)errors0;
@@ -2613,12 +2654,7 @@ out:
     if (s.tmp != NULL && !s.gen && fs_exists(s.tmp))
         fs_remove_tree(s.tmp);
     free(s.tmp);
-    for (size_t i = 0; i < s.nposts; i++)
-        post_free(s.posts[i]);
-    for (size_t i = 0; i < s.npages; i++)
-        post_free(s.pages[i]);
-    free(s.posts);
-    free(s.pages);
+    free_posts(&s);
     free_taxonomy(&s.tax[0]);
     free_taxonomy(&s.tax[1]);
     for (size_t i = 0; i < out.nhtml; i++)

@@ -345,13 +345,18 @@ state_save(const struct state *st, const char *dir)
     }
     rec_sigmap(&b, &st->cur);
     rec_sigmap(&b, &st->gen);
-    rec_bytes(&b, st->posts.data, st->posts.len);
+    /* the posts, the largest part, are written from where they are */
+    rec_u64(&b, st->posts.len);
+    size_t head = b.len;
     rec_bytes(&b, st->messages.data, st->messages.len);
+    struct fs_part parts[] = {{b.data, head},
+                              {st->posts.data, st->posts.len},
+                              {b.data + head, b.len - head}};
     char *path = fs_join(dir, "state");
     struct diag quiet;
     diag_init(&quiet, NULL);
     ok = (fs_is_dir(dir) || fs_mkdirs(dir, &quiet)) &&
-         fs_write(path, b.data, b.len, &quiet);
+         fs_writev(path, parts, 3, &quiet);
     diag_fini(&quiet);
     free(path);
     buf_fini(&b);

@@ -49,8 +49,9 @@ val_bool(bool b)
     struct val *v = val_new(VAL_BOOL);
 
     v->b = b;
-    v->s = xstrdup(b ? "true" : "false");
+    v->s = (char *)(b ? "true" : "false");
     v->len = strlen(v->s);
+    v->lent = true; /* a constant string, and no children */
     return v;
 }
 
