@@ -68,7 +68,7 @@ FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -g -O1 \
           -fno-omit-frame-pointer $(FUZZ_SAN) $(WARN) -Isrc \
           $(shell pkg-config --cflags libcmark yaml-0.1) -MMD -MP \
-          -DTMPL_MAX_STEPS=1000000ul
+          -DTMPL_MAX_STEPS=1000000ul -DBLOG_SANITIZE=1
 FUZZ_LIBS  = $(shell pkg-config --libs libcmark yaml-0.1) -lm
 FUZZ_MODS  = buf diag fm fs md post scn tcp tmpl trace val xmem yval
 FUZZ_OBJ   = $(FUZZ_MODS:%=build-fuzz/obj/%.o)

@@ -48,7 +48,8 @@ grow(struct buf *b, size_t extra)
 void
 buf_add(struct buf *b, const void *p, size_t n)
 {
-    grow(b, n);
+    if (b->len + n + 1 > b->cap || b->len + n < b->len)
+        grow(b, n);
     if (n > 0)
         memcpy(b->data + b->len, p, n);
     b->len += n;
@@ -64,7 +65,10 @@ buf_puts(struct buf *b, const char *s)
 void
 buf_putc(struct buf *b, char c)
 {
-    buf_add(b, &c, 1);
+    if (b->len + 2 > b->cap)
+        grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
 }
 
 void
@@ -100,7 +104,11 @@ buf_html(struct buf *b, const char *s, size_t n)
 
     for (i = 0; i < n; i++) {
         const char *rep;
-        switch (s[i]) {
+        unsigned char c = (unsigned char)s[i];
+        /* none of the five is above '>' */
+        if (c > '>')
+            continue;
+        switch (c) {
         case '&': rep = "&amp;"; break;
         case '<': rep = "&lt;"; break;
         case '>': rep = "&gt;"; break;

@@ -1,26 +1,63 @@
 /* fm: front matter and body of a content file (see fm.h). */
 #include "fm.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xmem.h"
 #include "yval.h"
 
+/* The line and column (in characters) of byte i, counting from start. */
+static void
+text_pos(const unsigned char *p, size_t start, size_t i, int *line, int *col)
+{
+    *line = *col = 1;
+    for (size_t k = start; k < i; k++) {
+        if (p[k] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if ((p[k] & 0xc0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
 bool
 fm_check_text(const char *s, size_t len, const char *path, struct diag *d)
 {
     const unsigned char *p = (const unsigned char *)s;
-    int line = 1, col = 1;
-    size_t i = 0;
+    int line, col;
+    size_t i = 0, start = 0;
 
     /* a byte order mark is no column an editor shows */
     if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-        i = 3;
+        i = start = 3;
     while (i < len) {
+        /* eight bytes at a time while none is a control character, DEL
+         * or above ASCII */
+        for (; i + 8 <= len; i += 8) {
+            const uint64_t ones = 0x0101010101010101ull;
+            const uint64_t high = 0x8080808080808080ull;
+            uint64_t w, del;
+            memcpy(&w, p + i, 8);
+            del = w ^ (ones * 0x7f);
+            if (((w & high) | ((w - ones * 0x20) & ~w & high) |
+                 ((del - ones) & ~del & high)) != 0)
+                break;
+        }
+        if (i >= len)
+            break;
         unsigned c = p[i];
         size_t n;
+        /* printable ASCII, tab, LF and CR: most of any text; the place of
+         * a bad byte is worked out only when there is one */
+        if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r') {
+            i++;
+            continue;
+        }
         if (c == 0) {
+            text_pos(p, start, i, &line, &col);
             diag_error(d, path, line, col,
                        "NUL byte in the text; is this a binary file?");
             return false;
@@ -28,17 +65,16 @@ fm_check_text(const char *s, size_t len, const char *path, struct diag *d)
         /* other control characters are not allowed in XML (the feed) nor
          * in HTML text: U+0001-U+001F but tab, LF and CR, U+007F, and
          * U+0080-U+009F (0xc2 0x80-0x9f) */
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ||
+        if (c < 0x20 || c == 0x7f ||
             (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
              p[i + 1] <= 0x9f)) {
+            text_pos(p, start, i, &line, &col);
             diag_error(d, path, line, col,
                        "control character U+%04X in the text; remove it",
                        c == 0xc2 ? p[i + 1] : c);
             return false;
         }
-        if (c < 0x80)
-            n = 1;
-        else if (c >= 0xc2 && c <= 0xdf)
+        if (c >= 0xc2 && c <= 0xdf)
             n = 2;
         else if (c >= 0xe0 && c <= 0xef)
             n = 3;
@@ -65,6 +101,7 @@ fm_check_text(const char *s, size_t len, const char *path, struct diag *d)
               (p[i + 1] == 0xbf && p[i + 2] >= 0xbe))) ||
             (n == 4 && (p[i + 1] & 0x0f) == 0x0f && p[i + 2] == 0xbf &&
              p[i + 3] >= 0xbe)) {
+            text_pos(p, start, i, &line, &col);
             diag_error(d, path, line, col,
                        "noncharacter U+%lX in the text; remove it",
                        n == 3 ? (unsigned long)((c & 0x0f) << 12 |
@@ -76,16 +113,11 @@ fm_check_text(const char *s, size_t len, const char *path, struct diag *d)
                                                 (p[i + 3] & 0x3fu)));
             return false;
         }
-        if (c == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
         i += n;
     }
     return true;
 bad:
+    text_pos(p, start, i, &line, &col);
     diag_error(d, path, line, col,
                "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
                p[i]);
@@ -101,6 +133,12 @@ normalise(const char *text, size_t len, size_t *outlen)
 
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
         i = 3;
+    if (memchr(text + i, '\r', len - i) == NULL) { /* the usual case */
+        memcpy(out, text + i, len - i);
+        out[len - i] = '\0';
+        *outlen = len - i;
+        return out;
+    }
     for (; i < len; i++) {
         if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
             continue;

@@ -41,7 +41,7 @@
 #define SITE_MAX_PER_PAGE 1000
 #define FEED_ENTRIES 20
 /* Changes whenever the output for the same input may change. */
-#define BLOG_STATE_VERSION "blog 0.1.0 state 1"
+#define BLOG_STATE_VERSION "blog 0.1.0 state 2"
 
 /* ---- a set of strings (output paths), by hash ------------------------- */
 
