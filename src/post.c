@@ -220,13 +220,59 @@ post_date_rfc3339(const struct post_date *dt, char *out)
 {
     int off = dt->offset < 0 ? -dt->offset : dt->offset;
 
-    if (dt->offset == 0)
-        snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", dt->year,
-                 dt->month, dt->day, dt->hour, dt->min, dt->sec);
-    else
-        snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-                 dt->year, dt->month, dt->day, dt->hour, dt->min, dt->sec,
-                 dt->offset < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+    if (dt->year < 0 || dt->year > 9999) { /* not four digits */
+        if (dt->offset == 0)
+            snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", dt->year,
+                     dt->month, dt->day, dt->hour, dt->min, dt->sec);
+        else
+            snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+                     dt->year, dt->month, dt->day, dt->hour, dt->min,
+                     dt->sec, dt->offset < 0 ? '-' : '+', off / 3600,
+                     off / 60 % 60);
+        return;
+    }
+    /* the usual case without printf, which was a tenth of the model's
+     * time: "2019-07-14T16:34:58" and "Z" or "+08:00" */
+    post_date_ymd(dt, out);
+    char *p = out + 10;
+    const int hms[] = {dt->hour, dt->min, dt->sec};
+    for (int i = 0; i < 3; i++) {
+        *p++ = i == 0 ? 'T' : ':';
+        *p++ = (char)('0' + hms[i] / 10 % 10);
+        *p++ = (char)('0' + hms[i] % 10);
+    }
+    if (dt->offset == 0) {
+        *p++ = 'Z';
+    } else {
+        int h = off / 3600, m = off / 60 % 60;
+        *p++ = dt->offset < 0 ? '-' : '+';
+        *p++ = (char)('0' + h / 10 % 10);
+        *p++ = (char)('0' + h % 10);
+        *p++ = ':';
+        *p++ = (char)('0' + m / 10);
+        *p++ = (char)('0' + m % 10);
+    }
+    *p = '\0';
+}
+
+void
+post_date_ymd(const struct post_date *dt, char *out)
+{
+    if (dt->year < 0 || dt->year > 9999) {
+        snprintf(out, 32, "%04d-%02d-%02d", dt->year, dt->month, dt->day);
+        return;
+    }
+    out[0] = (char)('0' + dt->year / 1000);
+    out[1] = (char)('0' + dt->year / 100 % 10);
+    out[2] = (char)('0' + dt->year / 10 % 10);
+    out[3] = (char)('0' + dt->year % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + dt->month / 10 % 10);
+    out[6] = (char)('0' + dt->month % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + dt->day / 10 % 10);
+    out[9] = (char)('0' + dt->day % 10);
+    out[10] = '\0';
 }
 
 char *

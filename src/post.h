@@ -38,6 +38,8 @@ bool post_set_zone(const char *name);
 /* Formats as RFC 3339 with the site zone's offset:
  * 2019-07-14T16:34:58+08:00 (out: at least 32 bytes). */
 void post_date_rfc3339(const struct post_date *dt, char *out);
+/* The date alone: 2019-07-14 (out: at least 32 bytes). */
+void post_date_ymd(const struct post_date *dt, char *out);
 
 /* A URL slug: ASCII letters lower-cased, digits and non-ASCII letters
  * kept, everything else folded into single '-'.  "TCP, IP" -> "tcp-ip".

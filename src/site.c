@@ -1319,7 +1319,7 @@ free_taxonomy(struct taxonomy *t)
 static char *
 url_of(const struct site *s, const char *rel)
 {
-    return xasprintf("%s%s", s->root, rel);
+    return xstrcat(s->root, rel);
 }
 
 static void
@@ -1333,15 +1333,31 @@ set_dates(struct val *m, const char *prefix, const struct post_date *dt)
 {
     char iso[32], key[64], text[64];
 
+    size_t np = strlen(prefix);
+
     post_date_rfc3339(dt, iso);
-    snprintf(key, sizeof key, "%s_iso", prefix);
+    memcpy(key, prefix, np);
+    memcpy(key + np, "_iso", 5);
     val_set_str(m, key, iso);
-    snprintf(text, sizeof text, "%04d-%02d-%02d", dt->year, dt->month,
-             dt->day);
+    post_date_ymd(dt, text);
     val_set_str(m, prefix, text);
-    snprintf(text, sizeof text, "%s %d, %04d", month_names[dt->month - 1],
-             dt->day, dt->year);
-    snprintf(key, sizeof key, "%s_long", prefix);
+    /* "July 14, 2019" */
+    char *t = text;
+    const char *month = month_names[dt->month - 1];
+    size_t nm = strlen(month);
+    memcpy(t, month, nm);
+    t += nm;
+    *t++ = ' ';
+    if (dt->day >= 10)
+        *t++ = (char)('0' + dt->day / 10 % 10);
+    *t++ = (char)('0' + dt->day % 10);
+    *t++ = ',';
+    *t++ = ' ';
+    post_date_ymd(dt, t);
+    t[4] = '\0'; /* the year */
+    if (dt->year < 0 || dt->year > 9999)
+        snprintf(text, sizeof text, "%s %d, %04d", month, dt->day, dt->year);
+    memcpy(key + np, "_long", 6);
     val_set_str(m, key, text);
 }
 
@@ -1365,7 +1381,7 @@ summary_val(const struct site *s, const struct post *p)
     /* the post outlives its summary: its strings are lent */
     val_set(m, "title", val_str_lend(p->title, strlen(p->title)));
     set_url(s, m, "url", p->url);
-    val_set(m, "abs_url", val_str_take(xasprintf("%s%s", s->base_url, p->url)));
+    val_set(m, "abs_url", val_str_take(xstrcat(s->base_url, p->url)));
     set_dates(m, "date", &p->date);
     if (p->has_updated)
         set_dates(m, "updated", &p->updated);
@@ -1469,7 +1485,7 @@ render_page(struct site *s, const char *inner, struct val *ctx,
     }
     size_t n = strlen(url);
     if (n == 0 || url[n - 1] == '/')
-        rel = xasprintf("%sindex.html", url);
+        rel = xstrcat(url, "index.html");
     else
         rel = xstrdup(url);
     ok = emit(s, rel, page.data != NULL ? page.data : "", page.len);
@@ -1506,7 +1522,7 @@ render_post(struct site *s, size_t i, bool page)
         val_set(pm, p->fm->keys[k], val_lend(p->fm->items[k]));
     val_set(pm, "title", val_str_lend(p->title, strlen(p->title)));
     set_url(s, pm, "url", p->url);
-    val_set(pm, "abs_url", val_str_take(xasprintf("%s%s", s->base_url, p->url)));
+    val_set(pm, "abs_url", val_str_take(xstrcat(s->base_url, p->url)));
     if (p->has_date || !page)
         set_dates(pm, "date", &p->date);
     if (p->has_updated)
@@ -1953,7 +1969,7 @@ url_file(const char *url)
 {
     size_t n = strlen(url);
 
-    return n == 0 || url[n - 1] == '/' ? xasprintf("%sindex.html", url)
+    return n == 0 || url[n - 1] == '/' ? xstrcat(url, "index.html")
                                        : xstrdup(url);
 }
 
@@ -2222,7 +2238,7 @@ target_exists(const struct site *s, const char *t)
     bool ok;
 
     if (n == 0 || t[n - 1] == '/') {
-        char *idx = xasprintf("%sindex.html", t);
+        char *idx = xstrcat(t, "index.html");
         ok = set_has(&s->out->paths, idx);
         free(idx);
         return ok;

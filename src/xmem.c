@@ -75,14 +75,32 @@ xasprintf(const char *fmt, ...)
     int n;
     char *p;
 
+    char small[256];
+
+    /* most results are short: one formatting pass into small */
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0)
         oom(0);
     p = xmalloc((size_t)n + 1);
+    if ((size_t)n < sizeof small) {
+        memcpy(p, small, (size_t)n + 1);
+        return p;
+    }
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
+    return p;
+}
+
+char *
+xstrcat(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *p = xmalloc(na + nb + 1);
+
+    memcpy(p, a, na);
+    memcpy(p + na, b, nb + 1);
     return p;
 }

@@ -20,5 +20,7 @@ char *xstrndup(const char *s, size_t n);
 /* printf into a new string; caller frees with free(). */
 char *xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+/* a followed by b, in a new string. */
+char *xstrcat(const char *a, const char *b);
 
 #endif
