@@ -77,11 +77,20 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
     va_list ap2;
     int n;
 
+    /* one pass when what is left of the buffer holds the result */
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
+    n = vsnprintf(room > 0 ? b->data + b->len : NULL, room, fmt, ap2);
     va_end(ap2);
-    if (n <= 0)
+    if (n <= 0) {
+        if (b->data != NULL)
+            b->data[b->len] = '\0';
         return;
+    }
+    if ((size_t)n < room) {
+        b->len += (size_t)n;
+        return;
+    }
     grow(b, (size_t)n);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;

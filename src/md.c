@@ -787,7 +787,9 @@ md_render(const char *text, size_t len, const char *path, int first_line,
             /* "<h2>..." -> "<h2 id="...">..." */
             char *id = heading_id(&ids, c);
             buf_add(&html, h, 3);
-            buf_printf(&html, " id=\"%s\"", id);
+            buf_puts(&html, " id=\"");
+            buf_puts(&html, id);
+            buf_putc(&html, '"');
             buf_puts(&html, h + 3);
             free(id);
         } else {

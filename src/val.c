@@ -217,7 +217,7 @@ find(const struct val *map, const char *key)
     if (map == NULL || map->kind != VAL_MAP)
         return -1;
     for (i = 0; i < map->n; i++)
-        if (strcmp(map->keys[i], key) == 0)
+        if (map->keys[i][0] == key[0] && strcmp(map->keys[i], key) == 0)
             return (long)i;
     return -1;
 }
