@@ -18,6 +18,8 @@ void buf_init(struct buf *b);
 void buf_fini(struct buf *b);
 /* Empties the buffer but keeps its memory. */
 void buf_reset(struct buf *b);
+/* Makes room for n more bytes. */
+void buf_reserve(struct buf *b, size_t n);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);

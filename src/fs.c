@@ -16,14 +16,22 @@
 char *
 fs_read(const char *path, size_t max, size_t *len, struct diag *d)
 {
-    struct buf b;
+    return fs_read_stat(path, max, len, NULL, d);
+}
+
+char *
+fs_read_stat(const char *path, size_t max, size_t *len, struct stat *out,
+             struct diag *d)
+{
     struct stat st;
-    char tmp[65536];
-    ssize_t n;
+    char *data;
+    size_t n = 0, cap;
+    ssize_t r;
     int fd;
 
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer */
-    if ((fd = open(path, O_RDONLY | O_NONBLOCK)) < 0) {
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (a plain
+     * file's reads do not heed it) */
+    if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
         diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
         return NULL;
     }
@@ -48,28 +56,42 @@ fs_read(const char *path, size_t max, size_t *len, struct diag *d)
         close(fd);
         return NULL;
     }
-    fcntl(fd, F_SETFL, 0);
-    buf_init(&b);
-    while ((n = read(fd, tmp, sizeof tmp)) > 0) {
-        if (b.len + (size_t)n > max) {
+    /* room for the size stat() gave and one byte more: a read that does
+     * not fill it has met the end, and most files take one read() */
+    cap = (size_t)st.st_size + 2;
+    data = xmalloc(cap);
+    for (;;) {
+        r = read(fd, data + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+        if (n > max) {
             diag_error(d, path, 0, 0,
                        "file is larger than the limit of %zu MiB; split it",
                        max / (1024 * 1024));
             close(fd);
-            buf_fini(&b);
+            free(data);
             return NULL;
         }
-        buf_add(&b, tmp, (size_t)n);
+        if (n < cap - 1)
+            break; /* short: the end of the file */
+        cap *= 2;  /* it grew since stat() */
+        data = xrealloc(data, cap);
     }
-    if (n < 0) {
+    if (r < 0) {
         diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
         close(fd);
-        buf_fini(&b);
+        free(data);
         return NULL;
     }
     close(fd);
-    *len = b.len;
-    return buf_detach(&b);
+    data[n] = '\0';
+    *len = n;
+    if (out != NULL)
+        *out = st;
+    return data;
 }
 
 bool

@@ -16,6 +16,10 @@
 /* Reads a whole file (up to max bytes) into a new NUL-terminated buffer
  * that the caller frees; *len gets its length.  NULL + error on failure. */
 char *fs_read(const char *path, size_t max, size_t *len, struct diag *d);
+/* The same, and what fstat() said of the file (out may be NULL). */
+struct stat;
+char *fs_read_stat(const char *path, size_t max, size_t *len,
+                   struct stat *out, struct diag *d);
 /* Writes data to path (creating parent folders), via a temporary file in
  * the same folder renamed over it, so readers never see half a file. */
 bool fs_write(const char *path, const void *data, size_t len, struct diag *d);

@@ -600,6 +600,8 @@ post_free(struct post *p)
     free(p);
 }
 
+static void phase(const char *name);
+
 static void
 free_post_i(void *arg, size_t i)
 {
@@ -832,6 +834,13 @@ fm_bool(struct site *s, struct post *p, const char *key, bool def)
     return v->b;
 }
 
+static uint64_t
+mtime_ns(const struct stat *st)
+{
+    return (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
+           (uint64_t)st->st_mtim.tv_nsec;
+}
+
 /* Reads one content file; NULL when it has errors or is a skipped draft. */
 static struct post *
 read_post(struct site *s, const char *path, const char *stem, bool is_page)
@@ -846,8 +855,12 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
     p->src = xstrdup(path);
     p->stem = xstrdup(stem);
     p->is_page = is_page;
-    if ((text = fs_read(path, FS_MAX_FILE, &len, s->d)) == NULL)
+    struct stat st;
+    if ((text = fs_read_stat(path, FS_MAX_FILE, &len, &st, s->d)) == NULL)
         goto fail;
+    p->size = (uint64_t)st.st_size;
+    p->mtime_ns = mtime_ns(&st);
+    p->ino = (uint64_t)st.st_ino;
     p->key = h64_bytes(h64_str(H64_INIT, path), text, len);
     if (!fm_parse(text, len, path, &fm, s->d)) {
         free(text);
@@ -977,13 +990,6 @@ add_source(struct site *s, const char *path, char *stem, bool is_page)
         .path = xstrdup(path), .stem = stem, .is_page = is_page};
 }
 
-static uint64_t
-mtime_ns(const struct stat *st)
-{
-    return (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
-           (uint64_t)st->st_mtim.tv_nsec;
-}
-
 /* Reads found[i], on one of the threads: read_post() sees a copy of the
  * site whose messages go to the file's own diag. */
 static void
@@ -998,9 +1004,9 @@ read_source(void *arg, size_t i)
 
     diag_init_sub(&src->d, s->d);
     own.d = &src->d;
-    if (stat(src->path, &st) != 0)
-        st = (struct stat){0};
     c = (struct post *)set_get(&s->cached, src->path);
+    if (c != NULL && stat(src->path, &st) != 0)
+        st = (struct stat){0};
     if (c != NULL && c->size == (uint64_t)st.st_size &&
         c->mtime_ns == mtime_ns(&st) && c->ino == (uint64_t)st.st_ino &&
         c->is_page == src->is_page && strcmp(c->stem, src->stem) == 0) {
@@ -1014,9 +1020,6 @@ read_source(void *arg, size_t i)
     }
     src->post = read_post(&own, src->path, src->stem, src->is_page);
     if (src->post != NULL) {
-        src->post->size = (uint64_t)st.st_size;
-        src->post->mtime_ns = mtime_ns(&st);
-        src->post->ino = (uint64_t)st.st_ino;
         src->post->messages = xstrndup(src->d.text.data != NULL
                                            ? src->d.text.data : "",
                                        src->d.text.len);
@@ -2457,6 +2460,11 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
             sigmap_put(&n->cur, path, 0); /* written every time */
     }
     buf_init(&posts);
+    size_t need = 16;
+    for (size_t i = 0; i < s->nposts; i++) /* about what rec_post takes */
+        need += 512 + s->posts[i]->md.excerpt_len +
+                64 * s->posts[i]->md.nlinks;
+    buf_reserve(&posts, need);
     rec_u64(&posts, s->model);
     rec_u64(&posts, s->nposts + s->npages);
     for (size_t i = 0; i < s->nposts; i++)
@@ -2464,7 +2472,9 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     for (size_t i = 0; i < s->npages; i++)
         rec_post(&posts, s->pages[i]);
     n->posts = posts;
+    phase("st-posts");
     free_posts(s); /* not needed any more: memory for the state's copy */
+    phase("st-free");
     buf_init(&n->messages);
     rec_u64(&n->messages, (uint64_t)(s->d->warnings - warnings0));
     (void)errors0;

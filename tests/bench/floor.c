@@ -8,7 +8,7 @@
  * front matter, parses and renders its Markdown with cmark; then takes half
  * of the files of REFDIR (a site the build wrote, read into memory before
  * the clock matters) and writes the same bytes to the same paths under
- * OUTDIR, making the same folders.  No front matter parsing, templates,
+ * OUTDIR, making the folders as the files need them.  No front matter parsing, templates,
  * lists, feed or checks.  Used by tests/bench/build.sh.
  *
  * Prints what it took, without the loading of REFDIR, in the lines of GNU
@@ -131,17 +131,26 @@ work(void *arg)
         free(cmark_markdown_to_html(body, strlen(body), CMARK_OPT_UNSAFE));
     }
     free(buf);
-    /* folders first, by one thread, in walk order (parents first) */
-    if (half == 0)
-        for (size_t i = 0; i < nfiles; i++) {
-            if (files[i].data != NULL)
-                continue;
-            char path[8192];
-            snprintf(path, sizeof path, "%s/%s", outdir, files[i].rel);
-            if (mkdir(path, 0755) != 0 && errno != EEXIST)
-                exit(1);
-        }
     return NULL;
+}
+
+/* mkdir -p of the folder that holds path */
+static void
+make_parents(char *path)
+{
+    char *slash = strrchr(path, '/');
+
+    if (slash == NULL || slash == path)
+        return;
+    *slash = '\0';
+    if (mkdir(path, 0755) != 0 && errno == ENOENT) {
+        make_parents(path);
+        if (mkdir(path, 0755) != 0 && errno != EEXIST)
+            exit(1);
+    } else if (errno != 0 && errno != EEXIST && errno != ENOENT) {
+        exit(1);
+    }
+    *slash = '/';
 }
 
 static void *
@@ -154,7 +163,13 @@ write_half(void *arg)
             continue;
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", outdir, files[i].rel);
+        /* the folders are made as files need them, as a build does */
         int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0 && errno == ENOENT) {
+            errno = 0;
+            make_parents(path);
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        }
         if (fd < 0 || write(fd, files[i].data, files[i].len) !=
                           (ssize_t)files[i].len || close(fd) != 0)
             exit(1);
@@ -178,7 +193,7 @@ main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &r0);
     posts = argv + 3;
     nposts = argc - 3;
-    /* cmark on both threads; the folders are made by the first */
+    /* cmark on both threads, then the writing */
     pthread_create(&t, NULL, work, (void *)1L);
     work((void *)0L);
     pthread_join(t, NULL);
