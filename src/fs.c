@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -156,21 +157,32 @@ fs_writev(const char *path, const struct fs_part *parts, size_t nparts,
         diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
         goto out;
     }
-    for (size_t i = 0; i < nparts; i++) {
-        const char *p = parts[i].data;
-        size_t len = parts[i].len;
-        while (len > 0) {
-            ssize_t n = write(fd, p, len);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                diag_error(d, path, 0, 0, "cannot write: %s",
-                           strerror(errno));
-                goto out;
-            }
-            p += n;
-            len -= (size_t)n;
+    /* up to 64 parts a writev(); what a short write left is sent again */
+    for (size_t i = 0, skip = 0; i < nparts;) {
+        struct iovec iov[64];
+        int k = 0;
+        for (size_t j = i; j < nparts && k < 64; j++) {
+            size_t off = j == i ? skip : 0;
+            if (parts[j].len > off)
+                iov[k++] = (struct iovec){
+                    (char *)parts[j].data + off, parts[j].len - off};
         }
+        if (k == 0)
+            break;
+        ssize_t n = writev(fd, iov, k);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+            goto out;
+        }
+        size_t done = (size_t)n;
+        while (i < nparts && done >= parts[i].len - skip) {
+            done -= parts[i].len - skip;
+            skip = 0;
+            i++;
+        }
+        skip += done;
     }
     if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
         fd = -1;

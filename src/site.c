@@ -600,8 +600,6 @@ post_free(struct post *p)
     free(p);
 }
 
-static void phase(const char *name);
-
 static void
 free_post_i(void *arg, size_t i)
 {
@@ -1398,6 +1396,14 @@ summary_val(const struct site *s, const struct post *p)
     val_set(m, "tags", terms_val(&s->tax[0], p->tags));
     val_set(m, "categories", terms_val(&s->tax[1], p->cats));
     return m;
+}
+
+static void
+make_summary(void *arg, size_t i)
+{
+    const struct site *s = arg;
+
+    s->posts[i]->summary = summary_val(s, s->posts[i]);
 }
 
 /* Puts a borrowed node into a map or list for one render; unlend() takes
@@ -2446,12 +2452,38 @@ load_cached(struct site *s)
     }
 }
 
+struct recs {
+    const struct site *s;
+    struct buf *b; /* each post's record, posts then pages */
+};
+
+static void
+rec_one(void *arg, size_t i)
+{
+    struct recs *r = arg;
+    const struct site *s = r->s;
+
+    const struct post *p = i < s->nposts ? s->posts[i]
+                                         : s->pages[i - s->nposts];
+    struct buf *b = &r->b[i + 1];
+
+    buf_init(b);
+    buf_reserve(b, 512 + p->md.excerpt_len + 96 * p->md.nlinks);
+    rec_post(b, p);
+}
+
+static void *
+free_posts_thread(void *arg)
+{
+    free_posts(arg);
+    return NULL;
+}
+
 /* Fills the state the next build will read. */
 static void
 save_state(struct site *s, const char *dir, int errors0, int warnings0)
 {
     struct state *n = &s->next;
-    struct buf posts;
 
     for (size_t i = 0; i < s->out->paths.cap; i++) {
         uint64_t sig;
@@ -2459,22 +2491,22 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
         if (path != NULL && !sigmap_get(&n->cur, path, &sig))
             sigmap_put(&n->cur, path, 0); /* written every time */
     }
-    buf_init(&posts);
-    size_t need = 16;
-    for (size_t i = 0; i < s->nposts; i++) /* about what rec_post takes */
-        need += 512 + s->posts[i]->md.excerpt_len +
-                64 * s->posts[i]->md.nlinks;
-    buf_reserve(&posts, need);
-    rec_u64(&posts, s->model);
-    rec_u64(&posts, s->nposts + s->npages);
-    for (size_t i = 0; i < s->nposts; i++)
-        rec_post(&posts, s->posts[i]);
-    for (size_t i = 0; i < s->npages; i++)
-        rec_post(&posts, s->pages[i]);
-    n->posts = posts;
-    phase("st-posts");
-    free_posts(s); /* not needed any more: memory for the state's copy */
-    phase("st-free");
+    /* each post's record on the threads, written after a head of the
+     * model's key and their number */
+    size_t nrec = s->nposts + s->npages;
+    struct recs r = {s, xcalloc(nrec + 1, sizeof *r.b)};
+    par_for(nrec, rec_one, &r);
+    buf_init(&r.b[0]);
+    rec_u64(&r.b[0], s->model);
+    rec_u64(&r.b[0], nrec);
+    n->post_parts = r.b;
+    n->npost_parts = nrec + 1;
+    /* the posts are not needed any more: they are freed while the state
+     * is written */
+    pthread_t freer;
+    bool freeing = pthread_create(&freer, NULL, free_posts_thread, s) == 0;
+    if (!freeing)
+        free_posts(s);
     buf_init(&n->messages);
     rec_u64(&n->messages, (uint64_t)(s->d->warnings - warnings0));
     (void)errors0;
@@ -2485,6 +2517,13 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     n->gen_ino = inode_of(gen);
     free(gen);
     state_save(n, dir);
+    if (freeing)
+        pthread_join(freer, NULL);
+    for (size_t i = 0; i < n->npost_parts; i++)
+        buf_fini(&r.b[i]);
+    free(r.b);
+    n->post_parts = NULL;
+    n->npost_parts = 0;
 }
 
 /* Makes the folder the new site is written to: the second generation
@@ -2604,8 +2643,7 @@ site_build(const struct site_opts *o, struct diag *d)
         goto out;
     build_taxonomy(&s, &s.tax[0], true);
     build_taxonomy(&s, &s.tax[1], false);
-    for (size_t i = 0; i < s.nposts; i++)
-        s.posts[i]->summary = summary_val(&s, s.posts[i]);
+    par_for(s.nposts, make_summary, &s);
     build_site_val(&s);
     /* what every page shows: the site's data and the templates */
     s.global = h64_u64(s.model, s.nposts);

@@ -355,18 +355,26 @@ state_save(const struct state *st, const char *dir)
     rec_sigmap(&b, &st->cur);
     rec_sigmap(&b, &st->gen);
     /* the posts, the largest part, are written from where they are */
-    rec_u64(&b, st->posts.len);
+    size_t np = st->post_parts != NULL ? st->npost_parts : 1, total = 0;
+    const struct buf *pp = st->post_parts != NULL ? st->post_parts
+                                                  : &st->posts;
+    for (size_t i = 0; i < np; i++)
+        total += pp[i].len;
+    rec_u64(&b, total);
     size_t head = b.len;
     rec_bytes(&b, st->messages.data, st->messages.len);
-    struct fs_part parts[] = {{b.data, head},
-                              {st->posts.data, st->posts.len},
-                              {b.data + head, b.len - head}};
+    struct fs_part *parts = xcalloc(np + 2, sizeof *parts);
+    parts[0] = (struct fs_part){b.data, head};
+    for (size_t i = 0; i < np; i++)
+        parts[i + 1] = (struct fs_part){pp[i].data, pp[i].len};
+    parts[np + 1] = (struct fs_part){b.data + head, b.len - head};
     char *path = fs_join(dir, "state");
     struct diag quiet;
     diag_init(&quiet, NULL);
     ok = (fs_is_dir(dir) || fs_mkdirs(dir, &quiet)) &&
-         fs_writev(path, parts, 3, &quiet);
+         fs_writev(path, parts, np + 2, &quiet);
     diag_fini(&quiet);
+    free(parts);
     free(path);
     buf_fini(&b);
     return ok;

@@ -73,6 +73,10 @@ struct state {
     struct sigmap cur;    /* the output folder's files */
     struct sigmap gen;    /* the second generation's files */
     struct buf posts;     /* the posts, as site.c wrote them */
+    /* when saving, the posts may instead be given in parts, written one
+     * after the other (not owned) */
+    const struct buf *post_parts;
+    size_t npost_parts;
     struct buf messages;  /* what the build printed */
 };
 
