@@ -217,6 +217,8 @@ struct site {
     struct state *prev;    /* the last build's state; NULL: a full build */
     struct state next;     /* this build's */
     struct strset cached;  /* source path -> light post of the last build */
+    struct strset scanned; /* input path -> its struct input (this build's
+                              scan, made when there are cached posts) */
     bool gen;              /* tmp is the second generation, being updated */
     bool reuse;            /* tmp holds links to the old site's files */
     bool planned;          /* a job: its path was registered by the plan */
@@ -599,6 +601,8 @@ post_free(struct post *p)
     free(p->messages);
     free(p);
 }
+
+static void phase(const char *name);
 
 static void
 free_post_i(void *arg, size_t i)
@@ -1003,10 +1007,17 @@ read_source(void *arg, size_t i)
     diag_init_sub(&src->d, s->d);
     own.d = &src->d;
     c = (struct post *)set_get(&s->cached, src->path);
-    if (c != NULL && stat(src->path, &st) != 0)
+    /* what the scan at the start saw of it, else what stat() says */
+    const struct input *in = c != NULL ? set_get(&s->scanned, src->path)
+                                       : NULL;
+    if (in != NULL)
+        st = (struct stat){.st_size = (off_t)in->size,
+                           .st_ino = (ino_t)in->ino};
+    else if (c != NULL && stat(src->path, &st) != 0)
         st = (struct stat){0};
+    uint64_t mtime = in != NULL ? in->mtime_ns : mtime_ns(&st);
     if (c != NULL && c->size == (uint64_t)st.st_size &&
-        c->mtime_ns == mtime_ns(&st) && c->ino == (uint64_t)st.st_ino &&
+        c->mtime_ns == mtime && c->ino == (uint64_t)st.st_ino &&
         c->is_page == src->is_page && strcmp(c->stem, src->stem) == 0) {
         /* as the last build read it: its messages are said again */
         c->taken = true;
@@ -1051,6 +1062,7 @@ read_sources(struct site *s)
             post_free(c);
     }
     set_fini(&s->cached);
+    set_fini(&s->scanned);
 }
 
 /* The folders being walked, innermost first: a link that leads back to
@@ -1113,7 +1125,8 @@ read_posts_dir(struct site *s, const char *dir, const struct walk *up)
             continue;
         char *path = fs_join(dir, *q);
         size_t n = strlen(*q);
-        if (fs_is_dir(path)) {
+        /* what the scan found is a file: no stat() for it */
+        if (!set_has(&s->scanned, path) && fs_is_dir(path)) {
             if (!is_md_folder(s, path, *q))
                 read_posts_dir(s, path, &w);
         } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
@@ -2450,6 +2463,7 @@ load_cached(struct site *s)
         if (p != NULL && set_put(&s->cached, p->src, p) != NULL)
             post_free(p);
     }
+
 }
 
 struct recs {
@@ -2501,6 +2515,7 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     rec_u64(&r.b[0], nrec);
     n->post_parts = r.b;
     n->npost_parts = nrec + 1;
+    phase("st-rec");
     /* the posts are not needed any more: they are freed while the state
      * is written */
     pthread_t freer;
@@ -2517,6 +2532,7 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     n->gen_ino = inode_of(gen);
     free(gen);
     state_save(n, dir);
+    phase("st-save");
     if (freeing)
         pthread_join(freer, NULL);
     for (size_t i = 0; i < n->npost_parts; i++)
@@ -2611,7 +2627,13 @@ site_build(const struct site_opts *o, struct diag *d)
             inputs_scan(&s.next.inputs, t);
             free(t);
         }
-        if (load_state(&s, &prev, dir)) {
+        const struct inputs *in = &s.next.inputs;
+        for (size_t i = 0; i < in->n; i++)
+            set_put(&s.scanned, in->v[i].path, &in->v[i]);
+        phase("scan");
+        bool same = load_state(&s, &prev, dir);
+        phase("load");
+        if (same) {
             replay(d, &prev);
             phase("unchanged");
             ok = true;
@@ -2621,9 +2643,10 @@ site_build(const struct site_opts *o, struct diag *d)
     if (!load_config(&s))
         goto out;
     load_templates(&s);
+    phase("config");
     if (s.prev != NULL)
         load_cached(&s);
-    phase("config");
+    phase("cached");
     char *posts = fs_join(o->site_dir, "content/posts");
     char *pages = fs_join(o->site_dir, "content/pages");
     read_posts_dir(&s, posts, NULL);
@@ -2705,6 +2728,7 @@ site_build(const struct site_opts *o, struct diag *d)
     phase("publish");
     if (ok && !o->dry_run) {
         keep_old(&s, dir);
+        phase("keep");
         save_state(&s, dir, errors0, warnings0);
         phase("state");
     }
@@ -2728,6 +2752,7 @@ out:
     pthread_mutex_destroy(&out.lock);
     set_fini(&s.urls);
     set_fini(&s.failed);
+    set_fini(&s.scanned);
     val_free(s.site_val);
     tmpl_set_free(s.tmpl);
     val_free(s.config);
