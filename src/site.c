@@ -150,6 +150,7 @@ struct post {
     struct val *fm;     /* the whole front matter */
     struct md_result md;
     struct val *summary; /* template data for lists, built once */
+    uint64_t sumkey;     /* a hash of what the summary shows */
     int plink_line, plink_col; /* where 'permalink:' is, 0 if nowhere */
     /* for the next build: the file's content and what stat() said */
     uint64_t key, size, mtime_ns, ino;
@@ -1411,12 +1412,75 @@ summary_val(const struct site *s, const struct post *p)
     return m;
 }
 
+static uint64_t
+hash_date(uint64_t h, const struct post_date *d)
+{
+    const int64_t v[] = {d->epoch, d->year, d->month, d->day,
+                         d->hour,  d->min,  d->sec,   d->offset};
+
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        h = h64_u64(h, (uint64_t)v[i]);
+    return h;
+}
+
+static uint64_t
+hash_terms(uint64_t h, const struct val *list)
+{
+    h = h64_u64(h, list != NULL ? list->n : UINT64_MAX);
+    for (size_t i = 0; list != NULL && i < list->n; i++)
+        h = h64_str(h, list->items[i]->s);
+    return h;
+}
+
+/* A hash of everything summary_val() shows of a post: a list page whose
+ * posts have the same keys shows the same. */
+static uint64_t
+summary_key(const struct post *p)
+{
+    uint64_t h = h64_str(h64_str(H64_INIT, p->title), p->url);
+
+    h = hash_date(h, &p->date);
+    h = h64_u64(h, p->has_updated);
+    if (p->has_updated)
+        h = hash_date(h, &p->updated);
+    h = h64_u64(h, p->md.excerpt_len);
+    h = h64_bytes(h, p->md.html, p->md.excerpt_len);
+    h = h64_u64(h, p->light ? p->longer
+                            : p->md.excerpt_len < strlen(p->md.html));
+    h = h64_str(h, p->description);
+    return hash_terms(hash_terms(h, p->tags), p->cats);
+}
+
 static void
 make_summary(void *arg, size_t i)
 {
     const struct site *s = arg;
 
-    s->posts[i]->summary = summary_val(s, s->posts[i]);
+    if (s->posts[i]->summary == NULL)
+        s->posts[i]->summary = summary_val(s, s->posts[i]);
+}
+
+static void
+make_sumkey(void *arg, size_t i)
+{
+    const struct site *s = arg;
+
+    s->posts[i]->sumkey = summary_key(s->posts[i]);
+}
+
+static bool reuse_output(struct site *s, const char *rel, uint64_t sig);
+
+struct need {
+    struct site *s;
+    size_t *idx;
+};
+
+static void
+make_needed_summary(void *arg, size_t i)
+{
+    struct need *n = arg;
+
+    make_summary(n->s, n->idx[i]);
 }
 
 /* Puts a borrowed node into a map or list for one render; unlend() takes
@@ -1638,11 +1702,24 @@ plan_taxonomy(struct site *s, struct taxonomy *t, const char *label)
 static void
 render_taxonomy_index(struct site *s, struct taxonomy *t, const char *label)
 {
-    struct val *ctx = val_map();
+    struct val *ctx;
+    char *url = xasprintf("%s/", t->dir), *rel = xstrcat(url, "index.html");
+    uint64_t sig = h64_str(h64_str(s->global, "terms"), label);
 
+    for (size_t i = 0; i < t->n; i++)
+        sig = h64_u64(h64_str(h64_str(sig, t->terms[i]->name),
+                              t->terms[i]->slug),
+                      t->terms[i]->n);
+    bool same = reuse_output(s, rel, sig);
+    free(rel);
+    if (same) {
+        note_html(s, url);
+        free(url);
+        return;
+    }
+    ctx = val_map();
     lend(ctx, "terms", t->index);
     val_set_str(ctx, "title", label);
-    char *url = xasprintf("%s/", t->dir);
     render_page(s, "tags", ctx, url, label);
     free(url);
     unlend(ctx, "terms");
@@ -1741,6 +1818,17 @@ run_jobs(struct site *s, struct jobs *j)
     *j = (struct jobs){0};
 }
 
+/* The archive's signature: what the summaries of all posts show. */
+static uint64_t
+archive_sig(const struct site *s)
+{
+    uint64_t h = h64_str(s->global, "archives");
+
+    for (size_t i = 0; i < s->nposts; i++)
+        h = h64_u64(h, s->posts[i]->sumkey);
+    return h;
+}
+
 static void
 render_archive(struct site *s)
 {
@@ -1809,6 +1897,14 @@ render_feed(struct site *s)
         if (newest == NULL || u->epoch > newest->epoch)
             newest = u;
     }
+    /* the newest date, and the newest posts by content and place */
+    uint64_t sig = h64_str(s->global, "feed");
+    if (newest != NULL)
+        sig = hash_date(sig, newest);
+    for (size_t i = 0; i < n; i++)
+        sig = h64_u64(h64_str(sig, s->posts[i]->url), s->posts[i]->key);
+    if (reuse_output(s, "atom.xml", sig))
+        return;
     buf_init(&b);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
@@ -1878,6 +1974,23 @@ render_sitemap(struct site *s)
 
     if (s->out->nhtml > 1)
         qsort(s->out->html, s->out->nhtml, sizeof *s->out->html, cmp_strp);
+    char *robots = xasprintf("User-agent: *\nAllow: /\n\nSitemap: "
+                             "%ssitemap.xml\n",
+                             s->base_url);
+    if (!reuse_output(s, "robots.txt", h64_str(s->global, robots)))
+        emit(s, "robots.txt", robots, strlen(robots));
+    free(robots);
+    /* every page, and when each post was last changed */
+    uint64_t sig = h64_str(s->global, "sitemap");
+    for (size_t i = 0; i < s->out->nhtml; i++) {
+        const struct post *p = set_get(&s->urls, s->out->html[i]);
+        sig = h64_str(sig, s->out->html[i]);
+        if (p != NULL)
+            sig = hash_date(h64_u64(sig, p->has_date || p->has_updated),
+                            &p->updated);
+    }
+    if (reuse_output(s, "sitemap.xml", sig))
+        return;
     buf_init(&b);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
@@ -1896,11 +2009,6 @@ render_sitemap(struct site *s)
     buf_puts(&b, "</urlset>\n");
     emit(s, "sitemap.xml", b.data, b.len);
     buf_fini(&b);
-    char *robots = xasprintf("User-agent: *\nAllow: /\n\nSitemap: "
-                             "%ssitemap.xml\n",
-                             s->base_url);
-    emit(s, "robots.txt", robots, strlen(robots));
-    free(robots);
 }
 
 /* ---- assets and diagrams ---------------------------------------------- */
@@ -2023,7 +2131,7 @@ job_url(const struct site *s, const struct job *j, uint64_t *sig)
     h = h64_u64(h64_u64(h, l->n), j->i);
     for (size_t k = (j->i - 1) * per; k < l->n && k < j->i * per; k++) {
         const struct post *p = s->posts[l->idx != NULL ? l->idx[k] : k];
-        h = h64_u64(h64_str(h, p->url), p->key);
+        h = h64_u64(h, p->sumkey);
     }
     *sig = h;
     return post_page_url(l->base, j->i);
@@ -2043,6 +2151,31 @@ link_old(const struct site *s, const char *rel)
     free(from);
     free(to);
     return ok;
+}
+
+/* For a file the build writes outside the jobs (the archive, the feed...)
+ * whose content has signature sig: true when the folder being written has
+ * it already or it could be linked from the output, and it is registered
+ * as written; false when it must be written.  Its signature is kept for
+ * the next build either way. */
+static bool
+reuse_output(struct site *s, const char *rel, uint64_t sig)
+{
+    uint64_t old;
+    bool keep = false;
+
+    if (s->o->dry_run || set_has(&s->out->paths, rel))
+        return false; /* checking, or a clash that emit() reports */
+    sigmap_put(&s->next.cur, rel, sig);
+    if (s->prev != NULL && s->gen && sigmap_get(&s->prev->gen, rel, &old) &&
+        old == sig)
+        keep = true;
+    else if (s->prev != NULL && sigmap_get(&s->prev->cur, rel, &old) &&
+             old == sig)
+        keep = link_old(s, rel);
+    if (keep)
+        set_put(&s->out->paths, rel, NULL);
+    return keep;
 }
 
 /* Registers every job's file and keeps in run only those that must be
@@ -2139,6 +2272,29 @@ make_whole(struct site *s, const struct jobs *run)
     }
     free(r.full);
     free(r.v);
+}
+
+/* Makes the summaries of the posts shown by the list pages to render (of
+ * all posts when the archive is rendered). */
+static void
+make_summaries(struct site *s, const struct jobs *run, bool all)
+{
+    bool *on = xcalloc(s->nposts + 1, sizeof *on);
+    struct need n = {s, xcalloc(s->nposts + 1, sizeof *n.idx)};
+    size_t per = (size_t)s->per_page, k = 0;
+
+    for (size_t i = 0; i < run->n && !all; i++) {
+        const struct list *l = run->v[i].list;
+        for (size_t j = (run->v[i].i - 1) * per;
+             l != NULL && j < l->n && j < run->v[i].i * per; j++)
+            on[l->idx != NULL ? l->idx[j] : j] = true;
+    }
+    for (size_t i = 0; i < s->nposts; i++)
+        if (all || on[i])
+            n.idx[k++] = i;
+    par_for(k, make_needed_summary, &n);
+    free(n.idx);
+    free(on);
 }
 
 /* In the second generation, removes the files this build does not write
@@ -2666,7 +2822,7 @@ site_build(const struct site_opts *o, struct diag *d)
         goto out;
     build_taxonomy(&s, &s.tax[0], true);
     build_taxonomy(&s, &s.tax[1], false);
-    par_for(s.nposts, make_summary, &s);
+    par_for(s.nposts, make_sumkey, &s);
     build_site_val(&s);
     /* what every page shows: the site's data and the templates */
     s.global = h64_u64(s.model, s.nposts);
@@ -2677,6 +2833,7 @@ site_build(const struct site_opts *o, struct diag *d)
 
     if (!o->dry_run && !open_target(&s, dir))
         goto out;
+    bool archive;
     {
         struct jobs jobs = {0}, run = {0};
         struct list home = {.tmpl = "index", .n = s.nposts, .base = "",
@@ -2696,14 +2853,20 @@ site_build(const struct site_opts *o, struct diag *d)
         phase("plan");
         make_whole(&s, &run);
         phase("reread");
+        archive = !reuse_output(&s, "archives/index.html", archive_sig(&s));
+        make_summaries(&s, &run, archive);
+        phase("summaries");
         run_jobs(&s, &run);
     }
     phase("pages");
     render_taxonomy_index(&s, &s.tax[0], "Tags");
     render_taxonomy_index(&s, &s.tax[1], "Categories");
-    render_archive(&s);
+    if (archive)
+        render_archive(&s);
+    else
+        note_html(&s, "archives/");
     phase("lists");
-    {
+    if (!reuse_output(&s, "404.html", h64_str(s.global, "404"))) {
         struct val *ctx = val_map();
         val_set_str(ctx, "title", "Page not found");
         render_page(&s, "404", ctx, "404.html", "Page not found");
