@@ -157,6 +157,12 @@ struct post {
     /* light: read from the state, without front matter; md.html is only
      * the excerpt, and longer says whether the body goes on */
     bool light, longer, taken;
+    /* a light post's strings (src, stem, title, layout, url, description,
+     * messages) and, while md_borrowed, its excerpt and links are in the
+     * loaded state's text, as is its record (rec, rec_len) */
+    bool borrowed, md_borrowed;
+    const char *rec;
+    size_t rec_len;
     char *messages;     /* what reading it printed (warnings) */
     int warnings;
 };
@@ -588,18 +594,23 @@ post_free(struct post *p)
 {
     if (p == NULL)
         return;
-    free(p->src);
-    free(p->stem);
-    free(p->title);
-    free(p->layout);
-    free(p->url);
-    free(p->description);
+    if (!p->borrowed) {
+        free(p->src);
+        free(p->stem);
+        free(p->title);
+        free(p->layout);
+        free(p->url);
+        free(p->description);
+        free(p->messages);
+    }
     val_free(p->tags);
     val_free(p->cats);
     val_free(p->fm);
     val_free(p->summary);
-    md_result_fini(&p->md);
-    free(p->messages);
+    if (p->md_borrowed)
+        free(p->md.links);
+    else
+        md_result_fini(&p->md);
     free(p);
 }
 
@@ -662,9 +673,8 @@ get_terms(struct rec *r)
         return NULL;
     list = val_list();
     for (uint64_t i = 0; i < n && !r->bad; i++) {
-        char *t = rec_get_str(r);
-        val_push(list, val_str(t != NULL ? t : ""));
-        free(t);
+        const char *t = rec_peek_str(r);
+        val_push(list, t != NULL ? val_str_lend(t, strlen(t)) : val_str(""));
     }
     return list;
 }
@@ -703,6 +713,7 @@ rec_post(struct buf *b, const struct post *p)
     rec_u64(b, (uint64_t)p->plink_col);
     rec_u64(b, (uint64_t)p->warnings);
     rec_str(b, p->messages);
+    rec_u64(b, p->sumkey);
 }
 
 /* A light post from the state; NULL at the end or if it is damaged. */
@@ -713,26 +724,28 @@ get_post(struct rec *r)
     size_t n;
     const char *ex;
 
-    p->light = true;
-    p->src = rec_get_str(r);
+    /* the strings stay in the state's text, which outlives the posts */
+    p->light = p->borrowed = p->md_borrowed = true;
+    p->rec = r->p;
+    p->src = (char *)rec_peek_str(r);
     p->size = rec_get_u64(r);
     p->mtime_ns = rec_get_u64(r);
     p->ino = rec_get_u64(r);
     p->key = rec_get_u64(r);
-    p->stem = rec_get_str(r);
+    p->stem = (char *)rec_peek_str(r);
     p->is_page = rec_get_u64(r) != 0;
-    p->title = rec_get_str(r);
+    p->title = (char *)rec_peek_str(r);
     get_date(r, &p->date);
     get_date(r, &p->updated);
     p->has_date = rec_get_u64(r) != 0;
     p->has_updated = rec_get_u64(r) != 0;
-    p->layout = rec_get_str(r);
-    p->url = rec_get_str(r);
-    p->description = rec_get_str(r);
+    p->layout = (char *)rec_peek_str(r);
+    p->url = (char *)rec_peek_str(r);
+    p->description = (char *)rec_peek_str(r);
     p->tags = get_terms(r);
     p->cats = get_terms(r);
     ex = rec_get_bytes(r, &n);
-    p->md.html = xstrndup(ex != NULL ? ex : "", n);
+    p->md.html = (char *)(ex != NULL ? ex : "");
     p->md.excerpt_len = n;
     p->longer = rec_get_u64(r) != 0;
     p->md.has_more = rec_get_u64(r) != 0;
@@ -741,15 +754,20 @@ get_post(struct rec *r)
         p->md.links = xcalloc((size_t)nl, sizeof *p->md.links);
         for (uint64_t i = 0; i < nl && !r->bad; i++) {
             struct md_link *l = &p->md.links[p->md.nlinks++];
-            l->url = rec_get_str(r);
-            l->what = rec_get_str(r);
+            l->url = (char *)rec_peek_str(r);
+            l->what = (char *)rec_peek_str(r);
             l->line = (int)rec_get_u64(r);
         }
     }
     p->plink_line = (int)rec_get_u64(r);
     p->plink_col = (int)rec_get_u64(r);
     p->warnings = (int)rec_get_u64(r);
-    p->messages = rec_get_str(r);
+    p->messages = (char *)rec_peek_str(r);
+    p->sumkey = rec_get_u64(r);
+    p->rec_len = (size_t)(r->p - p->rec);
+    for (size_t i = 0; i < p->md.nlinks; i++)
+        if (p->md.links[i].url == NULL || p->md.links[i].what == NULL)
+            r->bad = true;
     if (r->bad || p->src == NULL || p->stem == NULL || p->title == NULL ||
         p->layout == NULL || p->url == NULL) {
         r->bad = true;
@@ -1465,7 +1483,8 @@ make_sumkey(void *arg, size_t i)
 {
     const struct site *s = arg;
 
-    s->posts[i]->sumkey = summary_key(s->posts[i]);
+    if (!s->posts[i]->light) /* a light post's is in its record */
+        s->posts[i]->sumkey = summary_key(s->posts[i]);
 }
 
 static bool reuse_output(struct site *s, const char *rel, uint64_t sig);
@@ -2260,8 +2279,12 @@ make_whole(struct site *s, const struct jobs *run)
         }
         p->fm = f->fm;
         f->fm = NULL;
-        md_result_fini(&p->md);
+        if (p->md_borrowed)
+            free(p->md.links);
+        else
+            md_result_fini(&p->md);
         p->md = f->md;
+        p->md_borrowed = false;
         f->md = (struct md_result){0};
         p->light = false;
         post_free(f);
@@ -2608,10 +2631,10 @@ replay(struct diag *d, const struct state *st)
 static void
 load_cached(struct site *s)
 {
-    struct rec r = {s->prev->posts.data,
-                    s->prev->posts.data + s->prev->posts.len, false};
+    struct rec r = {s->prev->posts, s->prev->posts + s->prev->posts_len,
+                    false};
 
-    if (s->prev->posts.len == 0 || rec_get_u64(&r) != s->model)
+    if (s->prev->posts_len == 0 || rec_get_u64(&r) != s->model)
         return; /* other options, site.yaml or templates: read again */
     uint64_t n = rec_get_u64(&r);
     for (uint64_t i = 0; i < n && !r.bad; i++) {
@@ -2624,22 +2647,29 @@ load_cached(struct site *s)
 
 struct recs {
     const struct site *s;
-    struct buf *b; /* each post's record, posts then pages */
+    struct buf *b;        /* the records made, after a head in b[0] */
+    struct fs_part *part; /* each post's record, posts then pages */
 };
 
+/* A post's record: the last build's, where it is, for a post that was
+ * not read again; else a new one. */
 static void
 rec_one(void *arg, size_t i)
 {
     struct recs *r = arg;
     const struct site *s = r->s;
-
     const struct post *p = i < s->nposts ? s->posts[i]
                                          : s->pages[i - s->nposts];
     struct buf *b = &r->b[i + 1];
 
     buf_init(b);
+    if (p->light && p->rec != NULL) {
+        r->part[i + 1] = (struct fs_part){p->rec, p->rec_len};
+        return;
+    }
     buf_reserve(b, 512 + p->md.excerpt_len + 96 * p->md.nlinks);
     rec_post(b, p);
+    r->part[i + 1] = (struct fs_part){b->data, b->len};
 }
 
 static void *
@@ -2664,12 +2694,14 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     /* each post's record on the threads, written after a head of the
      * model's key and their number */
     size_t nrec = s->nposts + s->npages;
-    struct recs r = {s, xcalloc(nrec + 1, sizeof *r.b)};
+    struct recs r = {s, xcalloc(nrec + 1, sizeof *r.b),
+                     xcalloc(nrec + 1, sizeof *r.part)};
     par_for(nrec, rec_one, &r);
     buf_init(&r.b[0]);
     rec_u64(&r.b[0], s->model);
     rec_u64(&r.b[0], nrec);
-    n->post_parts = r.b;
+    r.part[0] = (struct fs_part){r.b[0].data, r.b[0].len};
+    n->post_parts = r.part;
     n->npost_parts = nrec + 1;
     phase("st-rec");
     /* the posts are not needed any more: they are freed while the state
@@ -2694,6 +2726,7 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     for (size_t i = 0; i < n->npost_parts; i++)
         buf_fini(&r.b[i]);
     free(r.b);
+    free(r.part);
     n->post_parts = NULL;
     n->npost_parts = 0;
 }

@@ -11,7 +11,7 @@
 #include "fs.h"
 #include "xmem.h"
 
-#define STATE_MAGIC "blog-state 1\n"
+#define STATE_MAGIC "blog-state 2\n"
 
 /* Eight bytes a step (a multiply and a shift mix each word in), then
  * FNV-1a for the rest. */
@@ -58,6 +58,7 @@ rec_bytes(struct buf *b, const void *p, size_t n)
 {
     rec_u64(b, n);
     buf_add(b, p, n);
+    buf_add(b, "", 1);
 }
 
 void
@@ -89,14 +90,28 @@ rec_get_bytes(struct rec *r, size_t *n)
     uint64_t len = rec_get_u64(r);
     const char *p = r->p;
 
-    if (r->bad || len > (uint64_t)(r->end - r->p)) {
+    if (r->bad || len >= (uint64_t)(r->end - r->p) || p[len] != '\0') {
         r->bad = true;
         *n = 0;
         return NULL;
     }
-    r->p += len;
+    r->p += len + 1;
     *n = (size_t)len;
     return p;
+}
+
+const char *
+rec_peek_str(struct rec *r)
+{
+    struct rec peek = *r;
+    size_t n;
+
+    if (rec_get_u64(&peek) == UINT64_MAX && !peek.bad) {
+        *r = peek;
+        return NULL;
+    }
+    const char *p = rec_get_bytes(r, &n);
+    return p != NULL && strlen(p) == n ? p : (r->bad = true, NULL);
 }
 
 char *
@@ -125,11 +140,22 @@ sig_find(const struct sigmap *m, const char *path)
     return i;
 }
 
+static void sigmap_insert(struct sigmap *m, char *path, bool copy,
+                          uint64_t sig);
+
 void
 sigmap_put(struct sigmap *m, const char *path, uint64_t sig)
 {
+    sigmap_insert(m, (char *)path, true, sig);
+}
+
+/* Adds path (copied, or kept as it is in a borrowed map). */
+static void
+sigmap_insert(struct sigmap *m, char *path, bool copy, uint64_t sig)
+{
     if (2 * (m->n + 1) > m->cap) {
-        struct sigmap big = {.cap = m->cap ? 2 * m->cap : 64};
+        struct sigmap big = {.cap = m->cap ? 2 * m->cap : 64,
+                             .borrowed = m->borrowed};
         big.path = xcalloc(big.cap, sizeof *big.path);
         big.sig = xcalloc(big.cap, sizeof *big.sig);
         for (size_t k = 0; k < m->cap; k++) {
@@ -146,7 +172,7 @@ sigmap_put(struct sigmap *m, const char *path, uint64_t sig)
     }
     size_t i = sig_find(m, path);
     if (m->path[i] == NULL) {
-        m->path[i] = xstrdup(path);
+        m->path[i] = copy ? xstrdup(path) : path;
         m->n++;
     }
     m->sig[i] = sig;
@@ -167,7 +193,7 @@ sigmap_get(const struct sigmap *m, const char *path, uint64_t *sig)
 void
 sigmap_fini(struct sigmap *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
+    for (size_t i = 0; i < m->cap && !m->borrowed; i++)
         free(m->path[i]);
     free(m->path);
     free(m->sig);
@@ -186,17 +212,18 @@ rec_sigmap(struct buf *b, const struct sigmap *m)
     }
 }
 
+/* Reads a map whose paths stay in the record. */
 static void
 get_sigmap(struct rec *r, struct sigmap *m)
 {
     uint64_t n = rec_get_u64(r);
 
+    m->borrowed = true;
     for (uint64_t i = 0; i < n && !r->bad; i++) {
-        char *path = rec_get_str(r);
+        const char *path = rec_peek_str(r);
         uint64_t sig = rec_get_u64(r);
         if (path != NULL)
-            sigmap_put(m, path, sig);
-        free(path);
+            sigmap_insert(m, (char *)path, false, sig);
     }
 }
 
@@ -248,7 +275,7 @@ inputs_equal(const struct inputs *a, const struct inputs *b)
 void
 inputs_fini(struct inputs *in)
 {
-    for (size_t i = 0; i < in->n; i++)
+    for (size_t i = 0; i < in->n && !in->borrowed; i++)
         free(in->v[i].path);
     free(in->v);
     *in = (struct inputs){0};
@@ -272,8 +299,8 @@ state_fini(struct state *st)
     inputs_fini(&st->inputs);
     sigmap_fini(&st->cur);
     sigmap_fini(&st->gen);
-    buf_fini(&st->posts);
     buf_fini(&st->messages);
+    free(st->text);
     *st = (struct state){0};
 }
 
@@ -298,12 +325,14 @@ state_load(struct state *st, const char *dir)
         return false;
     }
     r = (struct rec){text + strlen(STATE_MAGIC), text + len, false};
+    st->text = text; /* the paths and the posts stay in it */
     st->opts = rec_get_u64(&r);
     st->public_ino = rec_get_u64(&r);
     st->gen_ino = rec_get_u64(&r);
     uint64_t ni = rec_get_u64(&r);
+    st->inputs.borrowed = true;
     for (uint64_t i = 0; i < ni && !r.bad; i++) {
-        struct input in = {.path = rec_get_str(&r)};
+        struct input in = {.path = (char *)rec_peek_str(&r)};
         in.size = rec_get_u64(&r);
         in.mtime_ns = rec_get_u64(&r);
         in.ino = rec_get_u64(&r);
@@ -320,13 +349,13 @@ state_load(struct state *st, const char *dir)
     }
     get_sigmap(&r, &st->cur);
     get_sigmap(&r, &st->gen);
-    buf_init(&st->posts);
     buf_init(&st->messages);
-    if ((p = rec_get_bytes(&r, &n)) != NULL)
-        buf_add(&st->posts, p, n);
+    if ((p = rec_get_bytes(&r, &n)) != NULL) {
+        st->posts = p;
+        st->posts_len = n;
+    }
     if ((p = rec_get_bytes(&r, &n)) != NULL)
         buf_add(&st->messages, p, n);
-    free(text);
     if (r.bad || r.p != r.end) {
         state_fini(st);
         return false;
@@ -355,18 +384,20 @@ state_save(const struct state *st, const char *dir)
     rec_sigmap(&b, &st->cur);
     rec_sigmap(&b, &st->gen);
     /* the posts, the largest part, are written from where they are */
+    struct fs_part loaded = {st->posts, st->posts_len};
+    const struct fs_part *pp = st->post_parts != NULL ? st->post_parts
+                                                      : &loaded;
     size_t np = st->post_parts != NULL ? st->npost_parts : 1, total = 0;
-    const struct buf *pp = st->post_parts != NULL ? st->post_parts
-                                                  : &st->posts;
     for (size_t i = 0; i < np; i++)
         total += pp[i].len;
     rec_u64(&b, total);
     size_t head = b.len;
+    buf_add(&b, "", 1); /* the NUL after the posts */
     rec_bytes(&b, st->messages.data, st->messages.len);
     struct fs_part *parts = xcalloc(np + 2, sizeof *parts);
     parts[0] = (struct fs_part){b.data, head};
     for (size_t i = 0; i < np; i++)
-        parts[i + 1] = (struct fs_part){pp[i].data, pp[i].len};
+        parts[i + 1] = pp[i];
     parts[np + 1] = (struct fs_part){b.data + head, b.len - head};
     char *path = fs_join(dir, "state");
     struct diag quiet;

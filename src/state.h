@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "fs.h"
 
 /* 64-bit FNV-1a, for signatures and content keys. */
 #define H64_INIT 1469598103934665603ull
@@ -30,6 +31,7 @@ uint64_t h64_u64(uint64_t h, uint64_t v);
 /* ---- records: a byte format for the state ---- */
 void rec_u64(struct buf *b, uint64_t v);
 void rec_str(struct buf *b, const char *s); /* NULL is kept as NULL */
+/* n bytes, and a NUL after them: what was written can be read in place */
 void rec_bytes(struct buf *b, const void *p, size_t n);
 
 struct rec {
@@ -38,13 +40,16 @@ struct rec {
 };
 uint64_t rec_get_u64(struct rec *r);
 char *rec_get_str(struct rec *r); /* new string, or NULL */
-const char *rec_get_bytes(struct rec *r, size_t *n);
+/* The string where it is in the record (NUL-terminated), or NULL. */
+const char *rec_peek_str(struct rec *r);
+const char *rec_get_bytes(struct rec *r, size_t *n); /* NUL after them */
 
 /* ---- a map from path to signature ---- */
 struct sigmap {
     char **path;
     uint64_t *sig;
     size_t n, cap;
+    bool borrowed; /* the paths are in a loaded state's text: read only */
 };
 void sigmap_put(struct sigmap *m, const char *path, uint64_t sig);
 /* The signature of path; false when it is not there. */
@@ -59,6 +64,7 @@ struct input {
 struct inputs {
     struct input *v;
     size_t n, cap;
+    bool borrowed; /* the paths are in a loaded state's text */
 };
 /* Adds path, and every file under it when it is a folder (sorted). */
 void inputs_scan(struct inputs *in, const char *path);
@@ -72,18 +78,21 @@ struct state {
     struct inputs inputs;
     struct sigmap cur;    /* the output folder's files */
     struct sigmap gen;    /* the second generation's files */
-    struct buf posts;     /* the posts, as site.c wrote them */
-    /* when saving, the posts may instead be given in parts, written one
-     * after the other (not owned) */
-    const struct buf *post_parts;
+    /* the posts, as site.c wrote them: loaded, a part of text; saved, the
+     * parts given, written one after the other (not owned) */
+    const char *posts;
+    size_t posts_len;
+    const struct fs_part *post_parts;
     size_t npost_parts;
     struct buf messages;  /* what the build printed */
+    char *text;           /* a loaded state's file, which the paths of
+                             inputs, cur and gen and the posts are in */
 };
 
 /* .OUT.blog beside out (new string). */
 char *state_dir(const char *out);
 /* Reads the state; false (and an empty st) when there is none that is
- * usable. */
+ * usable.  Its paths and posts stay in st->text until state_fini(). */
 bool state_load(struct state *st, const char *dir);
 /* Writes it (to a scratch file, renamed over the old one). */
 bool state_save(const struct state *st, const char *dir);
