@@ -54,11 +54,7 @@ struct strset {
 static uint64_t
 hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-    return h;
+    return h64_bytes(H64_INIT, s, strlen(s)); /* eight bytes a step */
 }
 
 static size_t
@@ -2357,6 +2353,24 @@ hexval(char c)
     return -1;
 }
 
+/* True if the path u[0..n) has a %-escape, or an empty, "." or ".."
+ * part, which link_target() decodes and folds. */
+static bool
+needs_fold(const char *u, size_t n)
+{
+    if (n > 0 && u[0] == '/')
+        return true;
+    for (size_t i = 0; i < n; i++) {
+        if (u[i] == '%' || (u[i] == '/' && i + 1 < n && u[i + 1] == '/'))
+            return true;
+        if (u[i] == '.' && (i == 0 || u[i - 1] == '/') &&
+            (i + 1 == n || u[i + 1] == '/' ||
+             (u[i + 1] == '.' && (i + 2 == n || u[i + 2] == '/'))))
+            return true;
+    }
+    return false;
+}
+
 /* The output file a URL on page `from` names, or NULL when the URL points
  * outside the site.  Returns a new string. */
 static char *
@@ -2396,6 +2410,8 @@ link_target(const struct site *s, const char *from, const char *url)
         free(joined);
         return t;
     }
+    if (!needs_fold(u, n))
+        return xstrndup(u, n); /* most links: nothing to decode or fold */
     buf_init(&b);
     for (size_t i = 0; i < n; i++) {
         if (u[i] == '%' && i + 2 < n + 1 && hexval(u[i + 1]) >= 0 &&
@@ -2436,19 +2452,20 @@ static bool
 target_exists(const struct site *s, const char *t)
 {
     size_t n = strlen(t);
+    char small[512], *idx = n + 12 <= sizeof small ? small : xmalloc(n + 12);
     bool ok;
 
+    /* "a/" is a/index.html; "a" is a file, or a/index.html */
+    memcpy(idx, t, n);
     if (n == 0 || t[n - 1] == '/') {
-        char *idx = xstrcat(t, "index.html");
+        memcpy(idx + n, "index.html", 11);
         ok = set_has(&s->out->paths, idx);
-        free(idx);
-        return ok;
+    } else {
+        memcpy(idx + n, "/index.html", 12);
+        ok = set_has(&s->out->paths, t) || set_has(&s->out->paths, idx);
     }
-    if (set_has(&s->out->paths, t))
-        return true;
-    char *idx = xasprintf("%s/index.html", t);
-    ok = set_has(&s->out->paths, idx);
-    free(idx);
+    if (idx != small)
+        free(idx);
     return ok;
 }
 

@@ -229,6 +229,47 @@ get_sigmap(struct rec *r, struct sigmap *m)
 
 /* ---- inputs ----------------------------------------------------------- */
 
+static void
+add_input(struct inputs *in, const char *path, const struct stat *st)
+{
+    if (in->n == in->cap) {
+        in->cap = in->cap ? 2 * in->cap : 256;
+        in->v = xreallocarray(in->v, in->cap, sizeof *in->v);
+    }
+    in->v[in->n++] = (struct input){
+        .path = xstrdup(path),
+        .size = (uint64_t)st->st_size,
+        .mtime_ns = (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
+                    (uint64_t)st->st_mtim.tv_nsec,
+        .ino = (uint64_t)st->st_ino};
+}
+
+/* The entries of a folder, each stat()ed by its name in the folder (no
+ * walk of the whole path again for each of them). */
+static void
+scan_dir(struct inputs *in, const char *path)
+{
+    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char **names;
+
+    if (dfd < 0)
+        return;
+    names = fs_list(path);
+    for (char **q = names; names != NULL && *q != NULL; q++) {
+        struct stat st;
+        if (fstatat(dfd, *q, &st, 0) != 0)
+            continue;
+        char *sub = fs_join(path, *q);
+        if (S_ISDIR(st.st_mode))
+            scan_dir(in, sub);
+        else
+            add_input(in, sub, &st);
+        free(sub);
+    }
+    fs_list_free(names);
+    close(dfd);
+}
+
 void
 inputs_scan(struct inputs *in, const char *path)
 {
@@ -236,26 +277,10 @@ inputs_scan(struct inputs *in, const char *path)
 
     if (stat(path, &st) != 0)
         return;
-    if (S_ISDIR(st.st_mode)) {
-        char **names = fs_list(path);
-        for (char **q = names; names != NULL && *q != NULL; q++) {
-            char *sub = fs_join(path, *q);
-            inputs_scan(in, sub);
-            free(sub);
-        }
-        fs_list_free(names);
-        return;
-    }
-    if (in->n == in->cap) {
-        in->cap = in->cap ? 2 * in->cap : 256;
-        in->v = xreallocarray(in->v, in->cap, sizeof *in->v);
-    }
-    in->v[in->n++] = (struct input){
-        .path = xstrdup(path),
-        .size = (uint64_t)st.st_size,
-        .mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000ull +
-                    (uint64_t)st.st_mtim.tv_nsec,
-        .ino = (uint64_t)st.st_ino};
+    if (S_ISDIR(st.st_mode))
+        scan_dir(in, path);
+    else
+        add_input(in, path, &st);
 }
 
 bool
