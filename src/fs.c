@@ -310,5 +310,10 @@ fs_join(const char *a, const char *b)
         b++;
     if (la == 0 || (la == 1 && a[0] == '.'))
         return xstrdup(b);
-    return xasprintf("%.*s/%s", (int)la, a, b);
+    size_t lb = strlen(b);
+    char *p = xmalloc(la + lb + 2);
+    memcpy(p, a, la);
+    p[la] = '/';
+    memcpy(p + la + 1, b, lb + 1);
+    return p;
 }

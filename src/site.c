@@ -2469,6 +2469,39 @@ target_exists(const struct site *s, const char *t)
     return ok;
 }
 
+static void check_links(struct site *s, struct post **list, size_t count);
+
+struct link_check {
+    const struct site *s;
+    struct post **list;
+    struct diag *d; /* each post's messages */
+};
+
+static void
+check_post_links(void *arg, size_t i)
+{
+    struct link_check *c = arg;
+    struct site own = *c->s;
+
+    diag_init_sub(&c->d[i], c->s->d);
+    own.d = &c->d[i];
+    check_links(&own, c->list + i, 1);
+}
+
+/* check_links() on par_jobs() threads, the messages in the posts' order */
+static void
+check_all_links(struct site *s, struct post **list, size_t count)
+{
+    struct link_check c = {s, list, xcalloc(count + 1, sizeof *c.d)};
+
+    par_for(count, check_post_links, &c);
+    for (size_t i = 0; i < count; i++) {
+        diag_merge(s->d, &c.d[i]);
+        diag_fini(&c.d[i]);
+    }
+    free(c.d);
+}
+
 static void
 check_links(struct site *s, struct post **list, size_t count)
 {
@@ -2930,8 +2963,8 @@ site_build(const struct site_opts *o, struct diag *d)
     phase("feed");
     build_diagrams(&s);
     phase("diagrams");
-    check_links(&s, s.posts, s.nposts);
-    check_links(&s, s.pages, s.npages);
+    check_all_links(&s, s.posts, s.nposts);
+    check_all_links(&s, s.pages, s.npages);
     phase("links");
     if (diag_errors(d) > errors0)
         goto out;
