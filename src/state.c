@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
 #include "fs.h"
+#include "par.h"
 #include "xmem.h"
 
 #define STATE_MAGIC "blog-state 2\n"
@@ -244,30 +246,60 @@ add_input(struct inputs *in, const char *path, const struct stat *st)
         .ino = (uint64_t)st->st_ino};
 }
 
+struct stat_all {
+    int dfd;
+    char **names;
+    struct stat *st;
+    bool *ok;
+};
+
+static void
+stat_one(void *arg, size_t i)
+{
+    struct stat_all *a = arg;
+
+    a->ok[i] = fstatat(a->dfd, a->names[i], &a->st[i], 0) == 0;
+}
+
 /* The entries of a folder, each stat()ed by its name in the folder (no
- * walk of the whole path again for each of them). */
+ * walk of the whole path again for each of them), on par_jobs() threads
+ * for a large folder. */
 static void
 scan_dir(struct inputs *in, const char *path)
 {
-    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    char **names;
+    struct stat_all a = {.dfd = open(path, O_RDONLY | O_DIRECTORY |
+                                               O_CLOEXEC)};
+    size_t n = 0;
 
-    if (dfd < 0)
+    if (a.dfd < 0)
         return;
-    names = fs_list(path);
-    for (char **q = names; names != NULL && *q != NULL; q++) {
-        struct stat st;
-        if (fstatat(dfd, *q, &st, 0) != 0)
+    if ((a.names = fs_list(path)) == NULL) {
+        close(a.dfd);
+        return;
+    }
+    while (a.names[n] != NULL)
+        n++;
+    a.st = xcalloc(n + 1, sizeof *a.st);
+    a.ok = xcalloc(n + 1, sizeof *a.ok);
+    if (n >= 256)
+        par_for(n, stat_one, &a);
+    else
+        for (size_t i = 0; i < n; i++)
+            stat_one(&a, i);
+    close(a.dfd);
+    for (size_t i = 0; i < n; i++) {
+        if (!a.ok[i])
             continue;
-        char *sub = fs_join(path, *q);
-        if (S_ISDIR(st.st_mode))
+        char *sub = fs_join(path, a.names[i]);
+        if (S_ISDIR(a.st[i].st_mode))
             scan_dir(in, sub);
         else
-            add_input(in, sub, &st);
+            add_input(in, sub, &a.st[i]);
         free(sub);
     }
-    fs_list_free(names);
-    close(dfd);
+    free(a.st);
+    free(a.ok);
+    fs_list_free(a.names);
 }
 
 void
@@ -325,7 +357,8 @@ state_fini(struct state *st)
     sigmap_fini(&st->cur);
     sigmap_fini(&st->gen);
     buf_fini(&st->messages);
-    free(st->text);
+    if (st->text != NULL)
+        munmap(st->text, st->text_len);
     *st = (struct state){0};
 }
 
@@ -333,24 +366,38 @@ bool
 state_load(struct state *st, const char *dir)
 {
     char *path = fs_join(dir, "state");
-    size_t len;
-    struct diag quiet;
+    size_t len = 0;
     struct rec r;
     size_t n;
     const char *p;
 
-    diag_init(&quiet, NULL);
-    char *text = fs_read(path, (size_t)1 << 30, &len, &quiet);
-    diag_fini(&quiet);
+    /* mapped, not read: no copy, and only the pages looked at are
+     * faulted in (a later build renames a new state over it, so the file
+     * mapped never changes) */
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char *text = NULL;
     *st = (struct state){0};
     free(path);
-    if (text == NULL || len < strlen(STATE_MAGIC) ||
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        sb.st_size > 0 && (uint64_t)sb.st_size < ((uint64_t)1 << 32)) {
+        len = (size_t)sb.st_size;
+        text = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        if (text == MAP_FAILED)
+            text = NULL;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (text == NULL)
+        return false;
+    if (len < strlen(STATE_MAGIC) + 1 ||
         memcmp(text, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {
-        free(text);
+        munmap(text, len);
         return false;
     }
     r = (struct rec){text + strlen(STATE_MAGIC), text + len, false};
     st->text = text; /* the paths and the posts stay in it */
+    st->text_len = len;
     st->opts = rec_get_u64(&r);
     st->public_ino = rec_get_u64(&r);
     st->gen_ino = rec_get_u64(&r);

@@ -85,8 +85,10 @@ struct state {
     const struct fs_part *post_parts;
     size_t npost_parts;
     struct buf messages;  /* what the build printed */
-    char *text;           /* a loaded state's file, which the paths of
-                             inputs, cur and gen and the posts are in */
+    char *text;           /* a loaded state's file (mapped), which the
+                             paths of inputs, cur and gen and the posts
+                             are in */
+    size_t text_len;
 };
 
 /* .OUT.blog beside out (new string). */
