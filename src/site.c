@@ -112,6 +112,14 @@ set_put(struct strset *s, const char *key, const void *data)
     return NULL;
 }
 
+/* Adds key, or gives it new data. */
+static void
+set_put_data(struct strset *s, const char *key, const void *data)
+{
+    if (set_put(s, key, data) != NULL)
+        s->data[set_find(s, key)] = data;
+}
+
 static void
 set_fini(struct strset *s)
 {
@@ -186,6 +194,7 @@ struct taxonomy {
     struct term **terms;
     size_t n;
     struct strset by_slug;
+    struct strset by_name; /* each spelling -> its term */
     struct strset spelled; /* each spelling of a term -> its data: a post
                               shows {name, slug, url} as it wrote it */
     struct list *lists;  /* each term's list, in slug order */
@@ -1272,13 +1281,31 @@ spell_term(const struct site *s, struct taxonomy *t, const char *name)
 }
 
 static void
+add_to_term(struct term *term, size_t i)
+{
+    if (term->n == term->cap) {
+        term->cap = term->cap ? term->cap * 2 : 8;
+        term->posts = xreallocarray(term->posts, term->cap,
+                                    sizeof *term->posts);
+    }
+    term->posts[term->n++] = i;
+}
+
+static void
 build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
 {
     for (size_t i = 0; i < s->nposts; i++) {
         const struct val *list = tags ? s->posts[i]->tags : s->posts[i]->cats;
         for (size_t k = 0; list != NULL && k < list->n; k++) {
+            /* a spelling seen before names the same term: no slug made */
+            struct term *term =
+                (struct term *)set_get(&t->by_name, list->items[k]->s);
+            if (term != NULL) {
+                add_to_term(term, i);
+                continue;
+            }
             char *slug = post_slugify(list->items[k]->s);
-            struct term *term = (struct term *)set_get(&t->by_slug, slug);
+            term = (struct term *)set_get(&t->by_slug, slug);
             if (*slug == '\0') {
                 free(slug);
                 slug = xstrdup("-");
@@ -1293,12 +1320,9 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
                                              sizeof *t->terms);
                 t->terms[t->n++] = term;
             }
-            if (term->n == term->cap) {
-                term->cap = term->cap ? term->cap * 2 : 8;
-                term->posts = xreallocarray(term->posts, term->cap,
-                                            sizeof *term->posts);
-            }
-            term->posts[term->n++] = i;
+            if (strcmp(slug, "-") != 0)
+                set_put_data(&t->by_name, list->items[k]->s, term);
+            add_to_term(term, i);
             free(slug);
             spell_term(s, t, list->items[k]->s);
         }
@@ -1337,6 +1361,7 @@ free_taxonomy(struct taxonomy *t)
     }
     free(t->terms);
     set_fini(&t->by_slug);
+    set_fini(&t->by_name);
     for (size_t i = 0; i < t->spelled.cap; i++)
         if (t->spelled.slot[i] != NULL)
             val_free((struct val *)t->spelled.data[i]);
@@ -2753,7 +2778,7 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     r.part[0] = (struct fs_part){r.b[0].data, r.b[0].len};
     n->post_parts = r.part;
     n->npost_parts = nrec + 1;
-    phase("st-rec");
+    phase("records");
     /* the posts are not needed any more: they are freed while the state
      * is written */
     pthread_t freer;
@@ -2770,7 +2795,7 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     n->gen_ino = inode_of(gen);
     free(gen);
     state_save(n, dir);
-    phase("st-save");
+    phase("save");
     if (freeing)
         pthread_join(freer, NULL);
     for (size_t i = 0; i < n->npost_parts; i++)
