@@ -1270,7 +1270,7 @@ spell_term(const struct site *s, struct taxonomy *t, const char *name)
 {
     if (set_has(&t->spelled, name))
         return;
-    struct val *m = val_map_sized(3);
+    struct val *m = val_map_static(3);
     char *slug = post_slugify(name);
     val_set_str(m, "name", name);
     val_set_str(m, "slug", slug);
@@ -1382,19 +1382,18 @@ set_url(const struct site *s, struct val *m, const char *key, const char *rel)
     val_set(m, key, val_str_take(url_of(s, rel)));
 }
 
+/* prefix ("date" or "updated"), prefix_iso and prefix_long: the keys
+ * are constants, so that maps with constant keys can take them */
 static void
 set_dates(struct val *m, const char *prefix, const struct post_date *dt)
 {
-    char iso[32], key[64], text[64];
-
-    size_t np = strlen(prefix);
+    char iso[32], text[64];
+    bool date = strcmp(prefix, "date") == 0;
 
     post_date_rfc3339(dt, iso);
-    memcpy(key, prefix, np);
-    memcpy(key + np, "_iso", 5);
-    val_set_str(m, key, iso);
+    val_set_str(m, date ? "date_iso" : "updated_iso", iso);
     post_date_ymd(dt, text);
-    val_set_str(m, prefix, text);
+    val_set_str(m, date ? "date" : "updated", text);
     /* "July 14, 2019" */
     char *t = text;
     const char *month = month_names[dt->month - 1];
@@ -1411,8 +1410,7 @@ set_dates(struct val *m, const char *prefix, const struct post_date *dt)
     t[4] = '\0'; /* the year */
     if (dt->year < 0 || dt->year > 9999)
         snprintf(text, sizeof text, "%s %d, %04d", month, dt->day, dt->year);
-    memcpy(key + np, "_long", 6);
-    val_set_str(m, key, text);
+    val_set_str(m, date ? "date_long" : "updated_long", text);
 }
 
 /* A post's tags or categories: the terms' data, lent. */
@@ -1430,7 +1428,7 @@ terms_val(const struct taxonomy *t, const struct val *list)
 static struct val *
 summary_val(const struct site *s, const struct post *p)
 {
-    struct val *m = val_map_sized(16);
+    struct val *m = val_map_static(16);
 
     /* the post outlives its summary: its strings are lent */
     val_set(m, "title", val_str_lend(p->title, strlen(p->title)));
@@ -1670,6 +1668,10 @@ render_post(struct site *s, size_t i, bool page)
     val_set(ctx, "page", pm);
     render_page(s, p->layout, ctx, p->url, p->title);
     val_free(ctx);
+    /* nothing after the page needs the front matter: freed here, on the
+     * rendering threads, and not at the end with the rest of the post */
+    val_free(p->fm);
+    p->fm = NULL;
 }
 
 static void

@@ -118,6 +118,15 @@ val_map_sized(size_t n)
 }
 
 struct val *
+val_map_static(size_t n)
+{
+    struct val *v = val_map_sized(n);
+
+    v->static_keys = true;
+    return v;
+}
+
+struct val *
 val_lend(const struct val *v)
 {
     struct val *c = xmalloc(sizeof *c);
@@ -182,7 +191,7 @@ val_free(struct val *v)
     }
     for (i = 0; i < v->n; i++) {
         val_free(v->items[i]);
-        if (v->keys != NULL)
+        if (v->keys != NULL && !v->static_keys)
             free(v->keys[i]);
     }
     free(v->items);
@@ -233,7 +242,7 @@ val_set(struct val *map, const char *key, struct val *v)
         return;
     }
     reserve(map);
-    map->keys[map->n] = xstrdup(key);
+    map->keys[map->n] = map->static_keys ? (char *)key : xstrdup(key);
     map->items[map->n++] = v;
 }
 
@@ -272,7 +281,8 @@ val_take(struct val *map, const char *key)
     if (i < 0)
         return NULL;
     v = map->items[i];
-    free(map->keys[i]);
+    if (!map->static_keys)
+        free(map->keys[i]);
     memmove(map->items + i, map->items + i + 1,
             (map->n - (size_t)i - 1) * sizeof *map->items);
     memmove(map->keys + i, map->keys + i + 1,

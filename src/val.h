@@ -30,6 +30,8 @@ struct val {
     int line, col;
     bool lent;          /* s, items and keys belong to another node or
                            string: val_free() frees only this node */
+    bool static_keys;   /* a map whose keys are constants, never copied
+                           or freed */
 };
 
 /* Constructors: each returns a new node; free the tree with val_free(). */
@@ -52,6 +54,9 @@ struct val *val_lend(const struct val *v);
 struct val *val_str_lend(const char *s, size_t n);
 /* An empty map with room for n keys. */
 struct val *val_map_sized(size_t n);
+/* The same, for keys that are string constants: val_set() keeps the
+ * pointer instead of a copy (every key given must outlive the map). */
+struct val *val_map_static(size_t n);
 void val_free(struct val *v);
 
 /* Appends item to a list; the list takes ownership. */
