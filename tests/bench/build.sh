@@ -8,7 +8,8 @@
 # Also: the cmark floor (tests/bench/floor.c), a no-op rebuild and a rebuild
 # after editing one post.  Prints figures; asserts nothing.
 #
-# Environment: REPS=3 (runs per tool), WORK=/tmp/blog-bench, SKIP_HEXO=1,
+# Environment: REPS=3 (runs per tool), WORK=/tmp/blog-bench (WORK=/dev/shm/...
+# for a file system in memory), SKIP_HEXO=1,
 # SKIP_HUGO=1, TAGS_N=1000 (posts for the many-tags run; 0: none).
 #
 # Cold builds start with no output, but the previous output is moved aside
@@ -46,7 +47,8 @@ aside() {
     aside_n=$((aside_n + 1)); mv "$p" "$WORK/trash/$$-$aside_n"
   done
 }
-trap 'rm -rf "$WORK/trash"' EXIT
+# (removed in the background at the end: on a slow disk that takes minutes)
+trap '(nice -n 19 rm -rf "$WORK/trash" &)' EXIT
 
 HEXO_DIR="$WORK/hexo-site"
 if [ "${SKIP_HEXO:-0}" != 1 ] && [ ! -x "$HEXO_DIR/node_modules/.bin/hexo" ]; then
@@ -56,25 +58,30 @@ if [ "${SKIP_HEXO:-0}" != 1 ] && [ ! -x "$HEXO_DIR/node_modules/.bin/hexo" ]; th
     { echo "bench: npm ci failed; Hexo skipped (see $WORK/logs/npm.log)" >&2; SKIP_HEXO=1; }
 fi
 
-# GNU time -v -> "wall cpu rss_mib"
+# GNU time -v -> "wall cpu rss_mib"; a wall time in nanoseconds as $2
+# replaces time's, which has 10 ms steps
 parse() {
-  awk -F': ' '
+  awk -F': ' -v ns="${2:-}" '
     /Elapsed \(wall clock\)/ { n = split($2, a, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + a[i] }
     /User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { r = $2 }
-    END { printf "%.3f %.3f %.1f\n", w, u + s, r / 1024 }' "$1"
+    END { if (ns != "") w = ns / 1e9; printf "%.3f %.3f %.1f\n", w, u + s, r / 1024 }' "$1"
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # run TOOL N REP CMD... : times one run, appends "wall cpu rss" to $WORK/res-TOOL-N
+# (after a sync, so that no run waits for the writing back of another's files)
 run() {
   local tool=$1 n=$2 rep=$3; shift 3
-  local log="$WORK/logs/$tool-$n-$rep.time"
+  sync
+  local log="$WORK/logs/$tool-$n-$rep.time" t0 t1
+  t0=$(date +%s%N)
   $TIME -v -o "$log" "$@" >"$WORK/logs/$tool-$n-$rep.out" 2>&1 || echo "bench: $tool run failed (see $WORK/logs/$tool-$n-$rep.out)" >&2
-  parse "$log" >>"$WORK/res-$tool-$n"
+  t1=$(date +%s%N)
+  parse "$log" $((t1 - t0)) >>"$WORK/res-$tool-$n"
 }
 col() { awk -v c="$1" '{ print $c }' "$2" | median; }
 
-echo "# $(date -u +%Y-%m-%d)  $(nproc) cores  $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)  blog $(build/blog --version | cut -d' ' -f2)  $(command -v hugo >/dev/null && hugo version | cut -d' ' -f2 || echo 'no hugo')"
+echo "# $(date -u +%Y-%m-%d)  $(nproc) cores  $(df -T "$WORK" | awk 'NR == 2 { print $2 }') at $WORK  $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)  blog $(build/blog --version | cut -d' ' -f2)  $(command -v hugo >/dev/null && hugo version | cut -d' ' -f2 || echo 'no hugo')"
 printf '| posts | tool | wall s (median of %d) | user+sys s | peak RSS MiB | vs blog: wall | vs blog: RSS |\n' "$REPS"
 echo "|------:|------|------:|------:|------:|------:|------:|"
 for N in "${SIZES[@]}"; do
@@ -107,7 +114,7 @@ for N in "${SIZES[@]}"; do
     fi
     # the floor writes the bytes blog just wrote; it times itself, without
     # the reading of that tree, and prints GNU time's lines
-    aside "$WORK/floor-out"; mkdir -p "$WORK/floor-out"
+    aside "$WORK/floor-out"; mkdir -p "$WORK/floor-out"; sync
     "$WORK/floor" "$WORK/floor-out" "$S/public" "$S"/content/posts/*.md \
       >"$WORK/logs/floor-$N-$r.time"
     parse "$WORK/logs/floor-$N-$r.time" >>"$WORK/res-floor-$N"
