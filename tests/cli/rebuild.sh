@@ -45,6 +45,23 @@ check "a build with nothing changed rewrites no file" \
 
 printf '\nOne more paragraph.\n' >>"$post"; bump "$post"
 same_as_full "a post's body edited"
+# lists show a post's excerpt: a new first paragraph changes every list it
+# is on; the oldest post edited below its excerpt changes its page alone
+# (not the lists, the archive nor the feed, which are then not rendered)
+ex=$(nth 3)
+awk 'n == 2 && !done { print "A new first paragraph.\n"; done = 1 }
+     /^---$/ { n++ } { print }' "$ex" >"$TMP/ex" && cat "$TMP/ex" >"$ex"; bump "$ex"
+same_as_full "a post's excerpt edited (the lists it is on show it)"
+sed -i 's/^A new first paragraph\.$/A odd first paragraph./' "$ex"; bump "$ex"
+same_as_full "a post's excerpt edited, its length the same"
+old_post=$(nth 5)
+sed -i 's/^date: .*/date: 2001-02-03 04:05:06/' "$old_post"; bump "$old_post"
+same_as_full "a post redated to be the oldest"
+printf '\nA last paragraph, below the excerpt.\n' >>"$old_post"; bump "$old_post"
+same_as_full "the oldest post edited below its excerpt"
+sed -i '/^updated:/d; 0,/^title:/s/^title:/updated: 2032-01-02 03:04:05\ntitle:/' "$old_post"
+bump "$old_post"
+same_as_full "a post's 'updated' changed (the sitemap and the feed show it)"
 sed -i 's/^title: .*/title: "A title of its own"/' "$(nth 4)"; bump "$(nth 4)"
 same_as_full "a post retitled (its neighbours link to it)"
 sed -i 's/^date: .*/date: 2031-03-04 05:06:07/' "$(nth 6)"; bump "$(nth 6)"
