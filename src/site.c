@@ -2014,25 +2014,28 @@ render_sitemap(struct site *s)
 {
     struct buf b;
 
-    if (s->out->nhtml > 1)
-        qsort(s->out->html, s->out->nhtml, sizeof *s->out->html, cmp_strp);
     char *robots = xasprintf("User-agent: *\nAllow: /\n\nSitemap: "
                              "%ssitemap.xml\n",
                              s->base_url);
     if (!reuse_output(s, "robots.txt", h64_str(s->global, robots)))
         emit(s, "robots.txt", robots, strlen(robots));
     free(robots);
-    /* every page, and when each post was last changed */
+    /* every page, and when each post was last changed: a sum of each
+     * page's hash, which does not depend on their order, so that the
+     * pages are sorted only when the sitemap is written */
     uint64_t sig = h64_str(s->global, "sitemap");
     for (size_t i = 0; i < s->out->nhtml; i++) {
         const struct post *p = set_get(&s->urls, s->out->html[i]);
-        sig = h64_str(sig, s->out->html[i]);
+        uint64_t h = h64_str(H64_INIT, s->out->html[i]);
         if (p != NULL)
-            sig = hash_date(h64_u64(sig, p->has_date || p->has_updated),
-                            &p->updated);
+            h = hash_date(h64_u64(h, p->has_date || p->has_updated),
+                          &p->updated);
+        sig += h;
     }
-    if (reuse_output(s, "sitemap.xml", sig))
+    if (reuse_output(s, "sitemap.xml", h64_u64(sig, s->out->nhtml)))
         return;
+    if (s->out->nhtml > 1)
+        qsort(s->out->html, s->out->nhtml, sizeof *s->out->html, cmp_strp);
     buf_init(&b);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/"

@@ -221,6 +221,14 @@ get_sigmap(struct rec *r, struct sigmap *m)
     uint64_t n = rec_get_u64(r);
 
     m->borrowed = true;
+    if (!r->bad && n < ((uint64_t)1 << 26)) { /* room for all: no growing */
+        size_t cap = 64;
+        while (cap < 2 * (n + 1))
+            cap *= 2;
+        m->cap = cap;
+        m->path = xcalloc(cap, sizeof *m->path);
+        m->sig = xcalloc(cap, sizeof *m->sig);
+    }
     for (uint64_t i = 0; i < n && !r->bad; i++) {
         const char *path = rec_peek_str(r);
         uint64_t sig = rec_get_u64(r);
