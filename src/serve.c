@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "mhd.h"
 #include "diag.h"
 #include "site.h"
 #include "watch.h"
@@ -674,6 +675,11 @@ serve_run(const struct serve_opts *o)
     if ((st.root = realpath(o->out_dir, NULL)) == NULL) {
         fprintf(stderr, "blog serve: error: %s: %s\n", o->out_dir,
                 strerror(errno));
+        goto out;
+    }
+    char err[512];
+    if (!mhd_load(err, sizeof err)) {
+        fprintf(stderr, "blog serve: error: %s\n", err);
         goto out;
     }
     daemon = MHD_start_daemon(
