@@ -30,8 +30,8 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "mhd.h"
 #include "diag.h"
+#include "mhd.h"
 #include "site.h"
 #include "watch.h"
 #include "xmem.h"

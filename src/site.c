@@ -51,16 +51,10 @@ struct strset {
     size_t n, cap;
 };
 
-static uint64_t
-hash_str(const char *s)
-{
-    return h64_bytes(H64_INIT, s, strlen(s)); /* eight bytes a step */
-}
-
 static size_t
 set_find(const struct strset *s, const char *key)
 {
-    size_t i = (size_t)hash_str(key) & (s->cap - 1);
+    size_t i = (size_t)h64_str(H64_INIT, key) & (s->cap - 1);
 
     while (s->slot[i] != NULL && strcmp(s->slot[i], key) != 0)
         i = (i + 1) & (s->cap - 1);
@@ -110,14 +104,6 @@ set_put(struct strset *s, const char *key, const void *data)
     s->data[i] = data;
     s->n++;
     return NULL;
-}
-
-/* Adds key, or gives it new data. */
-static void
-set_put_data(struct strset *s, const char *key, const void *data)
-{
-    if (set_put(s, key, data) != NULL)
-        s->data[set_find(s, key)] = data;
 }
 
 static void
@@ -194,9 +180,7 @@ struct taxonomy {
     struct term **terms;
     size_t n;
     struct strset by_slug;
-    struct strset by_name; /* each spelling -> its term */
-    struct strset spelled; /* each spelling of a term -> its data: a post
-                              shows {name, slug, url} as it wrote it */
+    struct strset spelled; /* each spelling of a term -> struct spelling */
     struct list *lists;  /* each term's list, in slug order */
     struct val *index;   /* each term's data, for the page of all terms */
 };
@@ -230,7 +214,7 @@ struct site {
     struct state next;     /* this build's */
     struct strset cached;  /* source path -> light post of the last build */
     struct strset scanned; /* input path -> its struct input (this build's
-                              scan, made when there are cached posts) */
+                              scan; empty when checking) */
     bool gen;              /* tmp is the second generation, being updated */
     bool reuse;            /* tmp holds links to the old site's files */
     bool planned;          /* a job: its path was registered by the plan */
@@ -619,8 +603,6 @@ post_free(struct post *p)
     free(p);
 }
 
-static void phase(const char *name);
-
 static void
 free_post_i(void *arg, size_t i)
 {
@@ -684,6 +666,13 @@ get_terms(struct rec *r)
     return list;
 }
 
+/* Whether the body goes on after the excerpt. */
+static bool
+has_more(const struct post *p)
+{
+    return p->light ? p->longer : p->md.excerpt_len < strlen(p->md.html);
+}
+
 /* What lists, the link check and the next build need of a post. */
 static void
 rec_post(struct buf *b, const struct post *p)
@@ -706,7 +695,7 @@ rec_post(struct buf *b, const struct post *p)
     rec_terms(b, p->tags);
     rec_terms(b, p->cats);
     rec_bytes(b, p->md.html, p->md.excerpt_len);
-    rec_u64(b, p->light ? p->longer : p->md.excerpt_len < strlen(p->md.html));
+    rec_u64(b, has_more(p));
     rec_u64(b, p->md.has_more);
     rec_u64(b, p->md.nlinks);
     for (size_t i = 0; i < p->md.nlinks; i++) {
@@ -1025,24 +1014,25 @@ read_source(void *arg, size_t i)
     struct source *src = &s->found[i];
     struct site own = *s;
 
-    struct stat st;
     struct post *c;
+    struct input now = {0};
+    const struct input *in = NULL;
 
     diag_init_sub(&src->d, s->d);
     own.d = &src->d;
     c = (struct post *)set_get(&s->cached, src->path);
     /* what the scan at the start saw of it, else what stat() says */
-    const struct input *in = c != NULL ? set_get(&s->scanned, src->path)
-                                       : NULL;
-    if (in != NULL)
-        st = (struct stat){.st_size = (off_t)in->size,
-                           .st_ino = (ino_t)in->ino};
-    else if (c != NULL && stat(src->path, &st) != 0)
-        st = (struct stat){0};
-    uint64_t mtime = in != NULL ? in->mtime_ns : mtime_ns(&st);
-    if (c != NULL && c->size == (uint64_t)st.st_size &&
-        c->mtime_ns == mtime && c->ino == (uint64_t)st.st_ino &&
-        c->is_page == src->is_page && strcmp(c->stem, src->stem) == 0) {
+    if (c != NULL && (in = set_get(&s->scanned, src->path)) == NULL) {
+        struct stat st;
+        if (stat(src->path, &st) == 0)
+            now = (struct input){.size = (uint64_t)st.st_size,
+                                 .mtime_ns = mtime_ns(&st),
+                                 .ino = (uint64_t)st.st_ino};
+        in = &now;
+    }
+    if (c != NULL && c->size == in->size && c->mtime_ns == in->mtime_ns &&
+        c->ino == in->ino && c->is_page == src->is_page &&
+        strcmp(c->stem, src->stem) == 0) {
         /* as the last build read it: its messages are said again */
         c->taken = true;
         src->post = c;
@@ -1263,21 +1253,31 @@ check_urls(struct site *s, struct post **list, size_t n)
 
 /* ---- taxonomies ------------------------------------------------------- */
 
-/* {name, slug, url} of a term as a post spells it: made once for every
- * spelling, and lent to the pages that show it. */
-static void
+/* A term as a post spells it: a post shows {name, slug, url} as it wrote
+ * the name, made once for every spelling and lent to the pages. */
+struct spelling {
+    struct term *term; /* NULL until a post has it (and for empty slugs) */
+    struct val *data;
+};
+
+static struct spelling *
 spell_term(const struct site *s, struct taxonomy *t, const char *name)
 {
-    if (set_has(&t->spelled, name))
-        return;
-    struct val *m = val_map_static(3);
+    struct spelling *sp = (struct spelling *)set_get(&t->spelled, name);
+
+    if (sp != NULL)
+        return sp;
     char *slug = post_slugify(name);
-    val_set_str(m, "name", name);
-    val_set_str(m, "slug", slug);
-    val_set(m, "url", val_str_take(xasprintf("%s%s/%s/", s->root, t->dir,
-                                             *slug ? slug : "-")));
-    set_put(&t->spelled, name, m);
+    sp = xcalloc(1, sizeof *sp);
+    sp->data = val_map_static(3);
+    val_set_str(sp->data, "name", name);
+    val_set_str(sp->data, "slug", slug);
+    val_set(sp->data, "url",
+            val_str_take(xasprintf("%s%s/%s/", s->root, t->dir,
+                                   *slug ? slug : "-")));
+    set_put(&t->spelled, name, sp);
     free(slug);
+    return sp;
 }
 
 static void
@@ -1298,14 +1298,15 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
         const struct val *list = tags ? s->posts[i]->tags : s->posts[i]->cats;
         for (size_t k = 0; list != NULL && k < list->n; k++) {
             /* a spelling seen before names the same term: no slug made */
-            struct term *term =
-                (struct term *)set_get(&t->by_name, list->items[k]->s);
-            if (term != NULL) {
-                add_to_term(term, i);
+            const char *name = list->items[k]->s;
+            struct spelling *sp = (struct spelling *)set_get(&t->spelled,
+                                                             name);
+            if (sp != NULL && sp->term != NULL) {
+                add_to_term(sp->term, i);
                 continue;
             }
-            char *slug = post_slugify(list->items[k]->s);
-            term = (struct term *)set_get(&t->by_slug, slug);
+            char *slug = post_slugify(name);
+            struct term *term = (struct term *)set_get(&t->by_slug, slug);
             if (*slug == '\0') {
                 free(slug);
                 slug = xstrdup("-");
@@ -1320,11 +1321,11 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
                                              sizeof *t->terms);
                 t->terms[t->n++] = term;
             }
-            if (strcmp(slug, "-") != 0)
-                set_put_data(&t->by_name, list->items[k]->s, term);
             add_to_term(term, i);
+            sp = spell_term(s, t, name);
+            if (strcmp(slug, "-") != 0)
+                sp->term = term;
             free(slug);
-            spell_term(s, t, list->items[k]->s);
         }
     }
     /* pages show their terms too, but are on no term's list */
@@ -1361,10 +1362,13 @@ free_taxonomy(struct taxonomy *t)
     }
     free(t->terms);
     set_fini(&t->by_slug);
-    set_fini(&t->by_name);
-    for (size_t i = 0; i < t->spelled.cap; i++)
-        if (t->spelled.slot[i] != NULL)
-            val_free((struct val *)t->spelled.data[i]);
+    for (size_t i = 0; i < t->spelled.cap; i++) {
+        struct spelling *sp = (struct spelling *)t->spelled.data[i];
+        if (t->spelled.slot[i] != NULL) {
+            val_free(sp->data);
+            free(sp);
+        }
+    }
     set_fini(&t->spelled);
 }
 
@@ -1419,8 +1423,10 @@ terms_val(const struct taxonomy *t, const struct val *list)
 {
     struct val *out = val_list();
 
-    for (size_t i = 0; list != NULL && i < list->n; i++)
-        val_push(out, val_lend(set_get(&t->spelled, list->items[i]->s)));
+    for (size_t i = 0; list != NULL && i < list->n; i++) {
+        const struct spelling *sp = set_get(&t->spelled, list->items[i]->s);
+        val_push(out, val_lend(sp->data));
+    }
     return out;
 }
 
@@ -1438,9 +1444,7 @@ summary_val(const struct site *s, const struct post *p)
     if (p->has_updated)
         set_dates(m, "updated", &p->updated);
     val_set(m, "excerpt", val_str_lend(p->md.html, p->md.excerpt_len));
-    val_set_bool(m, "has_more", p->light ? p->longer
-                                         : p->md.excerpt_len <
-                                               strlen(p->md.html));
+    val_set_bool(m, "has_more", has_more(p));
     if (p->description != NULL)
         val_set(m, "description",
                 val_str_lend(p->description, strlen(p->description)));
@@ -1482,8 +1486,7 @@ summary_key(const struct post *p)
         h = hash_date(h, &p->updated);
     h = h64_u64(h, p->md.excerpt_len);
     h = h64_bytes(h, p->md.html, p->md.excerpt_len);
-    h = h64_u64(h, p->light ? p->longer
-                            : p->md.excerpt_len < strlen(p->md.html));
+    h = h64_u64(h, has_more(p));
     h = h64_str(h, p->description);
     return hash_terms(hash_terms(h, p->tags), p->cats);
 }
@@ -1574,6 +1577,17 @@ build_site_val(struct site *s)
 
 /* ---- rendering -------------------------------------------------------- */
 
+/* The file a url names under the output: folders get index.html. */
+static char *
+url_file(const char *url)
+{
+    size_t n = strlen(url);
+
+    return n == 0 || url[n - 1] == '/' ? xstrcat(url, "index.html")
+                                       : xstrdup(url);
+}
+
+
 /* Renders `inner` with ctx, then the layout around it, and writes the
  * page to rel (a url under the root; folders get index.html). */
 static bool
@@ -1607,11 +1621,7 @@ render_page(struct site *s, const char *inner, struct val *ctx,
         set_put(&s->failed, "layout", NULL);
         goto out;
     }
-    size_t n = strlen(url);
-    if (n == 0 || url[n - 1] == '/')
-        rel = xstrcat(url, "index.html");
-    else
-        rel = xstrdup(url);
+    rel = url_file(url);
     ok = emit(s, rel, page.data != NULL ? page.data : "", page.len);
     free(rel);
     if (strcmp(url, "404.html") != 0 && !s->planned)
@@ -1745,7 +1755,7 @@ static void
 render_taxonomy_index(struct site *s, struct taxonomy *t, const char *label)
 {
     struct val *ctx;
-    char *url = xasprintf("%s/", t->dir), *rel = xstrcat(url, "index.html");
+    char *url = xasprintf("%s/", t->dir), *rel = url_file(url);
     uint64_t sig = h64_str(h64_str(s->global, "terms"), label);
 
     for (size_t i = 0; i < t->n; i++)
@@ -2139,15 +2149,6 @@ build_diagrams(struct site *s)
  * sitemap, archive, tag indexes, assets, diagrams) are written every time.
  */
 
-static char *
-url_file(const char *url)
-{
-    size_t n = strlen(url);
-
-    return n == 0 || url[n - 1] == '/' ? xstrcat(url, "index.html")
-                                       : xstrdup(url);
-}
-
 static uint64_t
 hash_link(uint64_t h, const struct post *p)
 {
@@ -2198,29 +2199,35 @@ link_old(const struct site *s, const char *rel)
     return ok;
 }
 
-/* For a file the build writes outside the jobs (the archive, the feed...)
- * whose content has signature sig: true when the folder being written has
- * it already or it could be linked from the output, and it is registered
- * as written; false when it must be written.  Its signature is kept for
- * the next build either way. */
+/* Keeps rel's signature sig for the next build; true when the folder
+ * being written has that content at rel already (the second generation
+ * has it, or it was linked from the output). */
 static bool
-reuse_output(struct site *s, const char *rel, uint64_t sig)
+have_output(struct site *s, const char *rel, uint64_t sig)
 {
     uint64_t old;
-    bool keep = false;
 
-    if (s->o->dry_run || set_has(&s->out->paths, rel))
-        return false; /* checking, or a clash that emit() reports */
     sigmap_put(&s->next.cur, rel, sig);
     if (s->prev != NULL && s->gen && sigmap_get(&s->prev->gen, rel, &old) &&
         old == sig)
-        keep = true;
-    else if (s->prev != NULL && sigmap_get(&s->prev->cur, rel, &old) &&
-             old == sig)
-        keep = link_old(s, rel);
-    if (keep)
-        set_put(&s->out->paths, rel, NULL);
-    return keep;
+        return true;
+    return s->prev != NULL && sigmap_get(&s->prev->cur, rel, &old) &&
+           old == sig && link_old(s, rel);
+}
+
+/* For a file the build writes outside the jobs (the archive, the feed...)
+ * whose content has signature sig: true when it need not be written (see
+ * have_output()), and it is registered as written; false when it must
+ * be written. */
+static bool
+reuse_output(struct site *s, const char *rel, uint64_t sig)
+{
+    if (s->o->dry_run || set_has(&s->out->paths, rel))
+        return false; /* checking, or a clash that emit() reports */
+    if (!have_output(s, rel, sig))
+        return false;
+    set_put(&s->out->paths, rel, NULL);
+    return true;
 }
 
 /* Registers every job's file and keeps in run only those that must be
@@ -2230,9 +2237,8 @@ plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
 {
     for (size_t i = 0; i < all->n; i++) {
         struct job *j = &all->v[i];
-        uint64_t sig, old;
+        uint64_t sig;
         char *url = job_url(s, j, &sig), *rel = url_file(url);
-        bool keep = false;
 
         if (set_put(&s->out->paths, rel, NULL) != NULL) {
             diag_error(s->d, rel, 0, 0,
@@ -2240,14 +2246,7 @@ plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
                        "a permalink");
         } else {
             note_html(s, url);
-            sigmap_put(&s->next.cur, rel, sig);
-            if (s->prev != NULL && s->gen &&
-                sigmap_get(&s->prev->gen, rel, &old) && old == sig)
-                keep = true; /* the second generation has it */
-            else if (s->prev != NULL &&
-                     sigmap_get(&s->prev->cur, rel, &old) && old == sig)
-                keep = link_old(s, rel);
-            if (!keep)
+            if (!have_output(s, rel, sig))
                 add_job(run, j->list, j->i, j->page);
         }
         free(rel);
@@ -2314,10 +2313,6 @@ make_whole(struct site *s, const struct jobs *run)
         f->md = (struct md_result){0};
         p->light = false;
         post_free(f);
-        if (p->summary != NULL) { /* it lent the excerpt just freed */
-            val_free(p->summary);
-            p->summary = summary_val(s, p);
-        }
     }
     free(r.full);
     free(r.v);
@@ -2722,7 +2717,6 @@ load_cached(struct site *s)
         if (p != NULL && set_put(&s->cached, p->src, p) != NULL)
             post_free(p);
     }
-
 }
 
 struct recs {

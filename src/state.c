@@ -116,20 +116,6 @@ rec_peek_str(struct rec *r)
     return p != NULL && strlen(p) == n ? p : (r->bad = true, NULL);
 }
 
-char *
-rec_get_str(struct rec *r)
-{
-    struct rec peek = *r;
-
-    if (rec_get_u64(&peek) == UINT64_MAX && !peek.bad) {
-        *r = peek;
-        return NULL;
-    }
-    size_t n;
-    const char *p = rec_get_bytes(r, &n);
-    return p != NULL ? xstrndup(p, n) : (r->bad ? NULL : xstrdup(""));
-}
-
 /* ---- sigmap: open addressing on the path's hash ---------------------- */
 
 static size_t

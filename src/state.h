@@ -22,7 +22,7 @@
 #include "buf.h"
 #include "fs.h"
 
-/* 64-bit FNV-1a, for signatures and content keys. */
+/* 64-bit hashes, for signatures and content keys: eight bytes a step. */
 #define H64_INIT 1469598103934665603ull
 uint64_t h64_bytes(uint64_t h, const void *p, size_t n);
 uint64_t h64_str(uint64_t h, const char *s); /* includes the NUL */
@@ -39,7 +39,6 @@ struct rec {
     bool bad; /* set when a read ran past the end: the state is ignored */
 };
 uint64_t rec_get_u64(struct rec *r);
-char *rec_get_str(struct rec *r); /* new string, or NULL */
 /* The string where it is in the record (NUL-terminated), or NULL. */
 const char *rec_peek_str(struct rec *r);
 const char *rec_get_bytes(struct rec *r, size_t *n); /* NUL after them */
