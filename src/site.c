@@ -41,22 +41,29 @@
 #define SITE_MAX_PER_PAGE 1000
 #define FEED_ENTRIES 20
 /* Changes whenever the output for the same input may change. */
-#define BLOG_STATE_VERSION "blog 0.1.0 state 2"
+#define BLOG_STATE_VERSION "blog 0.1.0 state 3"
 
 /* ---- a set of strings (output paths), by hash ------------------------- */
 
+/* Keys are copied, unless the set was made with lent set: then the
+ * caller keeps each key alive as long as the set.  Each slot keeps its
+ * key's hash, so that a probe compares strings only when the hashes are
+ * equal and growing hashes nothing again. */
 struct strset {
-    char **slot;
+    const char **slot;
     const void **data;
+    uint64_t *hash;
     size_t n, cap;
+    bool lent;
 };
 
 static size_t
-set_find(const struct strset *s, const char *key)
+set_find(const struct strset *s, const char *key, uint64_t h)
 {
-    size_t i = (size_t)h64_str(H64_INIT, key) & (s->cap - 1);
+    size_t i = (size_t)h & (s->cap - 1);
 
-    while (s->slot[i] != NULL && strcmp(s->slot[i], key) != 0)
+    while (s->slot[i] != NULL &&
+           (s->hash[i] != h || strcmp(s->slot[i], key) != 0))
         i = (i + 1) & (s->cap - 1);
     return i;
 }
@@ -66,42 +73,60 @@ set_get(const struct strset *s, const char *key)
 {
     if (s->cap == 0)
         return NULL;
-    size_t i = set_find(s, key);
+    size_t i = set_find(s, key, h64_str(H64_INIT, key));
     return s->slot[i] != NULL ? s->data[i] : NULL;
 }
 
 static bool
 set_has(const struct strset *s, const char *key)
 {
-    return s->cap > 0 && s->slot[set_find(s, key)] != NULL;
+    return s->cap > 0 &&
+           s->slot[set_find(s, key, h64_str(H64_INIT, key))] != NULL;
 }
 
-/* Adds key (copied) with data; returns the old data if key was there. */
+/* Makes room for n keys in all without growing again. */
+static void
+set_reserve(struct strset *s, size_t n)
+{
+    if (2 * n <= s->cap)
+        return;
+    struct strset t = {.lent = s->lent};
+    t.cap = s->cap ? s->cap : 64;
+    while (t.cap < 2 * n)
+        t.cap *= 2;
+    t.slot = xcalloc(t.cap, sizeof *t.slot);
+    t.data = xcalloc(t.cap, sizeof *t.data);
+    t.hash = xcalloc(t.cap, sizeof *t.hash);
+    for (size_t i = 0; i < s->cap; i++) {
+        if (s->slot[i] != NULL) {
+            size_t j = (size_t)s->hash[i] & (t.cap - 1);
+            while (t.slot[j] != NULL)
+                j = (j + 1) & (t.cap - 1);
+            t.slot[j] = s->slot[i];
+            t.data[j] = s->data[i];
+            t.hash[j] = s->hash[i];
+            t.n++;
+        }
+    }
+    free(s->slot);
+    free(s->data);
+    free(s->hash);
+    *s = t;
+}
+
+/* Adds key with data; returns the old data if key was there. */
 static const void *
 set_put(struct strset *s, const char *key, const void *data)
 {
-    if (2 * (s->n + 1) > s->cap) {
-        struct strset t = {0};
-        t.cap = s->cap ? s->cap * 2 : 64;
-        t.slot = xcalloc(t.cap, sizeof *t.slot);
-        t.data = xcalloc(t.cap, sizeof *t.data);
-        for (size_t i = 0; i < s->cap; i++) {
-            if (s->slot[i] != NULL) {
-                size_t j = set_find(&t, s->slot[i]);
-                t.slot[j] = s->slot[i];
-                t.data[j] = s->data[i];
-                t.n++;
-            }
-        }
-        free(s->slot);
-        free(s->data);
-        *s = t;
-    }
-    size_t i = set_find(s, key);
+    if (2 * (s->n + 1) > s->cap)
+        set_reserve(s, s->cap ? s->cap : 32);
+    uint64_t h = h64_str(H64_INIT, key);
+    size_t i = set_find(s, key, h);
     if (s->slot[i] != NULL)
         return s->data[i] != NULL ? s->data[i] : "";
-    s->slot[i] = xstrdup(key);
+    s->slot[i] = s->lent ? key : xstrdup(key);
     s->data[i] = data;
+    s->hash[i] = h;
     s->n++;
     return NULL;
 }
@@ -109,11 +134,15 @@ set_put(struct strset *s, const char *key, const void *data)
 static void
 set_fini(struct strset *s)
 {
-    for (size_t i = 0; i < s->cap; i++)
-        free(s->slot[i]);
+    bool lent = s->lent;
+
+    for (size_t i = 0; !lent && i < s->cap; i++)
+        free((char *)s->slot[i]);
     free(s->slot);
     free(s->data);
+    free(s->hash);
     memset(s, 0, sizeof *s);
+    s->lent = lent;
 }
 
 static int
@@ -155,6 +184,12 @@ struct post {
     size_t rec_len;
     char *messages;     /* what reading it printed (warnings) */
     int warnings;
+    /* what the link check said of it (warnings), kept for a build whose
+     * output has the same files: owned when not borrowed, or when
+     * checked again (links_owned) */
+    char *links_said;
+    int links_warnings;
+    bool links_owned;
 };
 
 struct term {
@@ -592,6 +627,8 @@ post_free(struct post *p)
         free(p->description);
         free(p->messages);
     }
+    if (!p->borrowed || p->links_owned)
+        free(p->links_said);
     val_free(p->tags);
     val_free(p->cats);
     val_free(p->fm);
@@ -708,6 +745,8 @@ rec_post(struct buf *b, const struct post *p)
     rec_u64(b, (uint64_t)p->warnings);
     rec_str(b, p->messages);
     rec_u64(b, p->sumkey);
+    rec_str(b, p->links_said);
+    rec_u64(b, (uint64_t)p->links_warnings);
 }
 
 /* A light post from the state; NULL at the end or if it is damaged. */
@@ -758,6 +797,8 @@ get_post(struct rec *r)
     p->warnings = (int)rec_get_u64(r);
     p->messages = (char *)rec_peek_str(r);
     p->sumkey = rec_get_u64(r);
+    p->links_said = (char *)rec_peek_str(r);
+    p->links_warnings = (int)rec_get_u64(r);
     p->rec_len = (size_t)(r->p - p->rec);
     for (size_t i = 0; i < p->md.nlinks; i++)
         if (p->md.links[i].url == NULL || p->md.links[i].what == NULL)
@@ -1225,6 +1266,7 @@ generated_at(const char *url)
 static void
 check_urls(struct site *s, struct post **list, size_t n)
 {
+    set_reserve(&s->urls, s->urls.n + n);
     for (size_t i = 0; i < n; i++) {
         const struct post *p = list[i];
         const struct post *other = set_get(&s->urls, p->url);
@@ -2500,24 +2542,64 @@ struct link_check {
     const struct site *s;
     struct post **list;
     struct diag *d; /* each post's messages */
+    bool same;      /* the output has the files the last build's had */
 };
+
+/* Whether the output has exactly the files of the last build's: then a
+ * post read from the state links to what it linked to, and the check
+ * would say what it said. */
+static bool
+same_files(const struct site *s)
+{
+    const struct strset *paths = &s->out->paths;
+    uint64_t sig;
+
+    if (s->prev == NULL || s->prev->cur.n != paths->n)
+        return false;
+    for (size_t i = 0; i < paths->cap; i++)
+        if (paths->slot[i] != NULL &&
+            !sigmap_get(&s->prev->cur, paths->slot[i], &sig))
+            return false;
+    return true;
+}
 
 static void
 check_post_links(void *arg, size_t i)
 {
     struct link_check *c = arg;
     struct site own = *c->s;
+    struct post *p = c->list[i];
 
     diag_init_sub(&c->d[i], c->s->d);
+    if (c->same && p->light) { /* as the last build said */
+        if (p->links_said != NULL)
+            buf_puts(&c->d[i].text, p->links_said);
+        c->d[i].warnings += p->links_warnings;
+        return;
+    }
     own.d = &c->d[i];
     check_links(&own, c->list + i, 1);
+    const struct buf *said = &c->d[i].text;
+    if (p->light && p->links_warnings == c->d[i].warnings &&
+        (p->links_said != NULL ? strlen(p->links_said) == said->len &&
+                                     memcmp(p->links_said, said->data,
+                                            said->len) == 0
+                               : said->len == 0))
+        return; /* it said the same again: the record stays */
+    if (!p->borrowed || p->links_owned)
+        free(p->links_said);
+    p->links_said = said->len > 0 ? xstrndup(said->data, said->len) : NULL;
+    p->links_owned = true;
+    p->links_warnings = c->d[i].warnings;
+    p->rec = NULL; /* its record says what the check said: made again */
 }
 
 /* check_links() on par_jobs() threads, the messages in the posts' order */
 static void
 check_all_links(struct site *s, struct post **list, size_t count)
 {
-    struct link_check c = {s, list, xcalloc(count + 1, sizeof *c.d)};
+    struct link_check c = {s, list, xcalloc(count + 1, sizeof *c.d),
+                           same_files(s)};
 
     par_for(count, check_post_links, &c);
     for (size_t i = 0; i < count; i++) {
@@ -2712,6 +2794,8 @@ load_cached(struct site *s)
     if (s->prev->posts_len == 0 || rec_get_u64(&r) != s->model)
         return; /* other options, site.yaml or templates: read again */
     uint64_t n = rec_get_u64(&r);
+    if (n < (1u << 24))
+        set_reserve(&s->cached, (size_t)n);
     for (uint64_t i = 0; i < n && !r.bad; i++) {
         struct post *p = get_post(&r);
         if (p != NULL && set_put(&s->cached, p->src, p) != NULL)
@@ -2869,6 +2953,8 @@ site_build(const struct site_opts *o, struct diag *d)
 {
     struct outputs out = {.lock = PTHREAD_MUTEX_INITIALIZER};
     struct site s = {.o = o, .d = d, .out = &out};
+    /* keys that live as long as their sets: inputs, posts' paths, urls */
+    s.scanned.lent = s.cached.lent = s.urls.lent = true;
     struct state prev = {0};
     bool ok = false;
     int errors0 = diag_errors(d), warnings0 = d->warnings;
@@ -2891,6 +2977,7 @@ site_build(const struct site_opts *o, struct diag *d)
             free(t);
         }
         const struct inputs *in = &s.next.inputs;
+        set_reserve(&s.scanned, in->n);
         for (size_t i = 0; i < in->n; i++)
             set_put(&s.scanned, in->v[i].path, &in->v[i]);
         phase("scan");

@@ -105,15 +105,27 @@ rec_get_bytes(struct rec *r, size_t *n)
 const char *
 rec_peek_str(struct rec *r)
 {
-    struct rec peek = *r;
-    size_t n;
+    uint64_t len;
+    const char *p;
 
-    if (rec_get_u64(&peek) == UINT64_MAX && !peek.bad) {
-        *r = peek;
+    if (r->bad || (size_t)(r->end - r->p) < sizeof len) {
+        r->bad = true;
         return NULL;
     }
-    const char *p = rec_get_bytes(r, &n);
-    return p != NULL && strlen(p) == n ? p : (r->bad = true, NULL);
+    memcpy(&len, r->p, sizeof len);
+    p = r->p + sizeof len;
+    if (len == UINT64_MAX) { /* NULL */
+        r->p = p;
+        return NULL;
+    }
+    /* the NUL where the length says is what makes it safe to read; a NUL
+     * before it (a damaged file) only makes the string shorter */
+    if (len >= (uint64_t)(r->end - p) || p[len] != '\0') {
+        r->bad = true;
+        return NULL;
+    }
+    r->p = p + len + 1;
+    return p;
 }
 
 /* ---- sigmap: open addressing on the path's hash ---------------------- */

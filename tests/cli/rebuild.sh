@@ -22,24 +22,29 @@ same_as_full() {
   local name="$1" R="$TMP/ref"
   rm -rf "$R"; mkdir -p "$R"
   cp -r "$S/site.yaml" "$S/content" "$S/templates" "$S/assets" "$R/"
-  if ! "$BLOG" build --site "$S" --quiet >"$TMP/inc.err" 2>&1; then
+  if ! "$BLOG" build --site "$S" >"$TMP/inc.err" 2>&1; then
     fail "$name: the incremental build succeeds" "$(head -3 "$TMP/inc.err")"; return
   fi
-  "$BLOG" build --site "$R" --full --quiet >/dev/null 2>&1
+  "$BLOG" build --site "$R" --full >"$TMP/full.err" 2>&1
   if diff -r "$S/public" "$R/public" >"$TMP/diff" 2>&1; then
     ok "$name: the output equals a full build's"
   else
     fail "$name: the output equals a full build's" "$(head -5 "$TMP/diff")"
   fi
+  # and it says what a full build says (the posts not read again too)
+  sed "s|$R/|$S/|g" "$TMP/full.err" >"$TMP/full.said"
+  if ! diff "$TMP/inc.err" "$TMP/full.said" >"$TMP/diff" 2>&1; then
+    fail "$name: the messages are a full build's" "$(head -5 "$TMP/diff")"
+  fi
 }
 
-check "the first build" "$BLOG" build --site "$S" --quiet
+check "the first build" "$BLOG" build --site "$S" 2>/dev/null
 check "the state is kept beside the output" test -f "$S/.public.blog/state"
 same_as_full "nothing changed"
 
 post=$(nth 2); page=$(ls "$S"/public/*/*/*/*/index.html | head -1)
 before=$(stat -c '%i %Y' "$S/public/index.html" "$S/public/atom.xml" "$page")
-"$BLOG" build --site "$S" --quiet
+"$BLOG" build --site "$S" 2>/dev/null
 check "a build with nothing changed rewrites no file" \
   test "$before" = "$(stat -c '%i %Y' "$S/public/index.html" "$S/public/atom.xml" "$page")"
 
@@ -108,11 +113,40 @@ same_as_full "an asset deleted"
 bump "$(nth 3)"
 same_as_full "a post touched, not changed"
 
+# the link check: a post not read again says what its links said, and
+# says it again differently when the files it links to come or go
+lp=$(nth 7)
+printf '\nSee [the notes](/notes.txt) and [an image](/images/late.png).\n' >>"$lp"; bump "$lp"
+same_as_full "a post given two broken links"
+said() { grep -c -e "(/notes.txt) names no file" -e "late.png\"*) names no file" "$TMP/inc.err"; }
+check "the incremental build warns of them" test "$(said)" -eq 2
+printf '\nAnother paragraph.\n' >>"$(nth 2)"; bump "$(nth 2)"
+same_as_full "another post edited (the broken links are said again)"
+check "the warnings are said again" test "$(said)" -eq 2
+printf 'notes\n' >"$S/assets/notes.txt"
+same_as_full "the file one of them names added"
+check "one warning is left" test "$(said)" -eq 1
+rm "$S/assets/notes.txt"
+same_as_full "the file removed again"
+check "both warnings are back" test "$(said)" -eq 2
+sed -i '$d' "$lp"; bump "$lp"
+same_as_full "the broken links removed"
+# many posts link to /2019/07/14/earlier-post/, which no post is at
+many() { grep -c "(/2019/07/14/earlier-post/) names no file" "$TMP/inc.err"; }
+check "posts link to a page that is not there" test "$(many)" -gt 3
+printf -- '---\ntitle: Earlier\ndate: 2019-07-14 08:00:00\n---\nThe post they link to.\n' \
+  >"$S/content/posts/earlier-post.md"
+same_as_full "the post many link to added"
+check "their links warn no more" test "$(many)" -eq 0
+rm "$S/content/posts/earlier-post.md"
+same_as_full "that post deleted again"
+check "their warnings are back" test "$(many)" -gt 3
+
 # a failed build leaves public/ as it was; fixing it brings it back
 cp -a "$S/public" "$TMP/before"
 broken=$(nth 5); cp "$broken" "$TMP/broken.bak"
 sed -i '0,/^title:/s/^title:.*/title: [/' "$broken"; bump "$broken"
-"$BLOG" build --site "$S" --quiet >/dev/null 2>&1
+"$BLOG" build --site "$S" >/dev/null 2>&1
 check "a broken post fails the incremental build" test $? -eq 1
 check "the failed build left public/ as it was" diff -r "$TMP/before" "$S/public"
 cp "$TMP/broken.bak" "$broken"; bump "$broken"
