@@ -73,15 +73,20 @@ set_get(const struct strset *s, const char *key)
 {
     if (s->cap == 0)
         return NULL;
-    size_t i = set_find(s, key, h64_str(H64_INIT, key));
+    size_t i = set_find(s, key, path_hash(key));
     return s->slot[i] != NULL ? s->data[i] : NULL;
+}
+
+static bool
+set_has_h(const struct strset *s, const char *key, uint64_t h)
+{
+    return s->cap > 0 && s->slot[set_find(s, key, h)] != NULL;
 }
 
 static bool
 set_has(const struct strset *s, const char *key)
 {
-    return s->cap > 0 &&
-           s->slot[set_find(s, key, h64_str(H64_INIT, key))] != NULL;
+    return set_has_h(s, key, path_hash(key));
 }
 
 /* Makes room for n keys in all without growing again. */
@@ -114,13 +119,13 @@ set_reserve(struct strset *s, size_t n)
     *s = t;
 }
 
-/* Adds key with data; returns the old data if key was there. */
+/* Adds key, whose path_hash() is h, with data; returns the old data if
+ * key was there. */
 static const void *
-set_put(struct strset *s, const char *key, const void *data)
+set_put_h(struct strset *s, const char *key, uint64_t h, const void *data)
 {
     if (2 * (s->n + 1) > s->cap)
         set_reserve(s, s->cap ? s->cap : 32);
-    uint64_t h = h64_str(H64_INIT, key);
     size_t i = set_find(s, key, h);
     if (s->slot[i] != NULL)
         return s->data[i] != NULL ? s->data[i] : "";
@@ -129,6 +134,12 @@ set_put(struct strset *s, const char *key, const void *data)
     s->hash[i] = h;
     s->n++;
     return NULL;
+}
+
+static const void *
+set_put(struct strset *s, const char *key, const void *data)
+{
+    return set_put_h(s, key, path_hash(key), data);
 }
 
 static void
@@ -691,14 +702,21 @@ static struct val *
 get_terms(struct rec *r)
 {
     uint64_t n = rec_get_u64(r);
-    struct val *list;
+    const char *str[32];
+    size_t len[32];
 
     if (n == UINT64_MAX || r->bad)
         return NULL;
-    list = val_list();
+    if (n <= 32) { /* most posts: the list in one allocation */
+        for (uint64_t i = 0; i < n && !r->bad; i++)
+            str[i] = rec_get_bytes(r, &len[i]);
+        return r->bad ? NULL : val_list_lend_strs(str, len, (size_t)n);
+    }
+    struct val *list = val_list();
     for (uint64_t i = 0; i < n && !r->bad; i++) {
-        const char *t = rec_peek_str(r);
-        val_push(list, t != NULL ? val_str_lend(t, strlen(t)) : val_str(""));
+        size_t k;
+        const char *t = rec_get_bytes(r, &k);
+        val_push(list, t != NULL ? val_str_lend(t, k) : val_str(""));
     }
     return list;
 }
@@ -2245,15 +2263,15 @@ link_old(const struct site *s, const char *rel)
  * being written has that content at rel already (the second generation
  * has it, or it was linked from the output). */
 static bool
-have_output(struct site *s, const char *rel, uint64_t sig)
+have_output(struct site *s, const char *rel, uint64_t h, uint64_t sig)
 {
     uint64_t old;
 
-    sigmap_put(&s->next.cur, rel, sig);
-    if (s->prev != NULL && s->gen && sigmap_get(&s->prev->gen, rel, &old) &&
-        old == sig)
+    sigmap_put_h(&s->next.cur, rel, h, sig);
+    if (s->prev != NULL && s->gen &&
+        sigmap_get_h(&s->prev->gen, rel, h, &old) && old == sig)
         return true;
-    return s->prev != NULL && sigmap_get(&s->prev->cur, rel, &old) &&
+    return s->prev != NULL && sigmap_get_h(&s->prev->cur, rel, h, &old) &&
            old == sig && link_old(s, rel);
 }
 
@@ -2264,11 +2282,13 @@ have_output(struct site *s, const char *rel, uint64_t sig)
 static bool
 reuse_output(struct site *s, const char *rel, uint64_t sig)
 {
-    if (s->o->dry_run || set_has(&s->out->paths, rel))
+    uint64_t h = path_hash(rel);
+
+    if (s->o->dry_run || set_has_h(&s->out->paths, rel, h))
         return false; /* checking, or a clash that emit() reports */
-    if (!have_output(s, rel, sig))
+    if (!have_output(s, rel, h, sig))
         return false;
-    set_put(&s->out->paths, rel, NULL);
+    set_put_h(&s->out->paths, rel, h, NULL);
     return true;
 }
 
@@ -2281,14 +2301,15 @@ plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
         struct job *j = &all->v[i];
         uint64_t sig;
         char *url = job_url(s, j, &sig), *rel = url_file(url);
+        uint64_t h = path_hash(rel);
 
-        if (set_put(&s->out->paths, rel, NULL) != NULL) {
+        if (set_put_h(&s->out->paths, rel, h, NULL) != NULL) {
             diag_error(s->d, rel, 0, 0,
                        "two outputs would be written to this path; change "
                        "a permalink");
         } else {
             note_html(s, url);
-            if (!have_output(s, rel, sig))
+            if (!have_output(s, rel, h, sig))
                 add_job(run, j->list, j->i, j->page);
         }
         free(rel);
@@ -2391,7 +2412,8 @@ remove_unwritten(struct site *s)
     const struct sigmap *g = &s->prev->gen;
 
     for (size_t i = 0; i < g->cap; i++) {
-        if (g->path[i] == NULL || set_has(&s->out->paths, g->path[i]))
+        if (g->path[i] == NULL ||
+            set_has_h(&s->out->paths, g->path[i], g->hash[i]))
             continue;
         char *path = fs_join(s->tmp, g->path[i]);
         unlink(path);
@@ -2558,7 +2580,8 @@ same_files(const struct site *s)
         return false;
     for (size_t i = 0; i < paths->cap; i++)
         if (paths->slot[i] != NULL &&
-            !sigmap_get(&s->prev->cur, paths->slot[i], &sig))
+            !sigmap_get_h(&s->prev->cur, paths->slot[i], paths->hash[i],
+                          &sig))
             return false;
     return true;
 }
@@ -2846,8 +2869,9 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     for (size_t i = 0; i < s->out->paths.cap; i++) {
         uint64_t sig;
         const char *path = s->out->paths.slot[i];
-        if (path != NULL && !sigmap_get(&n->cur, path, &sig))
-            sigmap_put(&n->cur, path, 0); /* written every time */
+        uint64_t h = s->out->paths.hash[i];
+        if (path != NULL && !sigmap_get_h(&n->cur, path, h, &sig))
+            sigmap_put_h(&n->cur, path, h, 0); /* written every time */
     }
     /* each post's record on the threads, written after a head of the
      * model's key and their number */

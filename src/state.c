@@ -13,7 +13,7 @@
 #include "par.h"
 #include "xmem.h"
 
-#define STATE_MAGIC "blog-state 2\n"
+#define STATE_MAGIC "blog-state 3\n"
 
 /* Eight bytes a step (a multiply and a shift mix each word in), then
  * FNV-1a for the rest. */
@@ -130,64 +130,86 @@ rec_peek_str(struct rec *r)
 
 /* ---- sigmap: open addressing on the path's hash ---------------------- */
 
-static size_t
-sig_find(const struct sigmap *m, const char *path)
+uint64_t
+path_hash(const char *path)
 {
-    size_t i = (size_t)h64_str(H64_INIT, path) & (m->cap - 1);
+    return h64_str(H64_INIT, path);
+}
 
-    while (m->path[i] != NULL && strcmp(m->path[i], path) != 0)
+static size_t
+sig_find(const struct sigmap *m, const char *path, uint64_t h)
+{
+    size_t i = (size_t)h & (m->cap - 1);
+
+    while (m->path[i] != NULL &&
+           (m->hash[i] != h || strcmp(m->path[i], path) != 0))
         i = (i + 1) & (m->cap - 1);
     return i;
 }
 
-static void sigmap_insert(struct sigmap *m, char *path, bool copy,
-                          uint64_t sig);
-
-void
-sigmap_put(struct sigmap *m, const char *path, uint64_t sig)
+static void
+sigmap_alloc(struct sigmap *m, size_t cap)
 {
-    sigmap_insert(m, (char *)path, true, sig);
+    m->cap = cap;
+    m->path = xcalloc(cap, sizeof *m->path);
+    m->sig = xcalloc(cap, sizeof *m->sig);
+    m->hash = xcalloc(cap, sizeof *m->hash);
 }
 
-/* Adds path (copied, or kept as it is in a borrowed map). */
-static void
-sigmap_insert(struct sigmap *m, char *path, bool copy, uint64_t sig)
+void
+sigmap_put_h(struct sigmap *m, const char *path, uint64_t h, uint64_t sig)
 {
     if (2 * (m->n + 1) > m->cap) {
-        struct sigmap big = {.cap = m->cap ? 2 * m->cap : 64,
-                             .borrowed = m->borrowed};
-        big.path = xcalloc(big.cap, sizeof *big.path);
-        big.sig = xcalloc(big.cap, sizeof *big.sig);
+        struct sigmap big = {.borrowed = m->borrowed};
+        sigmap_alloc(&big, m->cap ? 2 * m->cap : 64);
         for (size_t k = 0; k < m->cap; k++) {
             if (m->path[k] != NULL) {
-                size_t j = sig_find(&big, m->path[k]);
+                size_t j = (size_t)m->hash[k] & (big.cap - 1);
+                while (big.path[j] != NULL)
+                    j = (j + 1) & (big.cap - 1);
                 big.path[j] = m->path[k];
                 big.sig[j] = m->sig[k];
+                big.hash[j] = m->hash[k];
                 big.n++;
             }
         }
         free(m->path);
         free(m->sig);
+        free(m->hash);
         *m = big;
     }
-    size_t i = sig_find(m, path);
+    size_t i = sig_find(m, path, h);
     if (m->path[i] == NULL) {
-        m->path[i] = copy ? xstrdup(path) : path;
+        m->path[i] = xstrdup(path);
+        m->hash[i] = h;
         m->n++;
     }
     m->sig[i] = sig;
 }
 
+void
+sigmap_put(struct sigmap *m, const char *path, uint64_t sig)
+{
+    sigmap_put_h(m, path, path_hash(path), sig);
+}
+
 bool
-sigmap_get(const struct sigmap *m, const char *path, uint64_t *sig)
+sigmap_get_h(const struct sigmap *m, const char *path, uint64_t h,
+             uint64_t *sig)
 {
     if (m->cap == 0)
         return false;
-    size_t i = sig_find(m, path);
+    size_t i = sig_find(m, path, h);
     if (m->path[i] == NULL)
         return false;
     *sig = m->sig[i];
     return true;
+}
+
+bool
+sigmap_get(const struct sigmap *m, const char *path, uint64_t *sig)
+{
+    return sigmap_get_h(m, path, path_hash(path), sig);
 }
 
 void
@@ -197,42 +219,56 @@ sigmap_fini(struct sigmap *m)
         free(m->path[i]);
     free(m->path);
     free(m->sig);
+    free(m->hash);
     *m = (struct sigmap){0};
 }
 
+/* The table as it is, slot by slot, so that the next build uses it where
+ * it is, without hashing a path again. */
 static void
 rec_sigmap(struct buf *b, const struct sigmap *m)
 {
+    rec_u64(b, m->cap);
     rec_u64(b, m->n);
     for (size_t i = 0; i < m->cap; i++) {
         if (m->path[i] != NULL) {
             rec_str(b, m->path[i]);
             rec_u64(b, m->sig[i]);
+            rec_u64(b, m->hash[i]);
+        } else {
+            rec_str(b, NULL);
         }
     }
 }
 
-/* Reads a map whose paths stay in the record. */
+/* Reads a map whose paths stay in the record.  A damaged slot can only
+ * make a lookup miss, which makes the build write that file again. */
 static void
 get_sigmap(struct rec *r, struct sigmap *m)
 {
-    uint64_t n = rec_get_u64(r);
+    uint64_t cap = rec_get_u64(r), n = rec_get_u64(r), used = 0;
 
     m->borrowed = true;
-    if (!r->bad && n < ((uint64_t)1 << 26)) { /* room for all: no growing */
-        size_t cap = 64;
-        while (cap < 2 * (n + 1))
-            cap *= 2;
-        m->cap = cap;
-        m->path = xcalloc(cap, sizeof *m->path);
-        m->sig = xcalloc(cap, sizeof *m->sig);
+    if (r->bad || cap == 0)
+        return;
+    if (cap > ((uint64_t)1 << 27) || (cap & (cap - 1)) != 0 ||
+        2 * n > cap) {
+        r->bad = true;
+        return;
     }
-    for (uint64_t i = 0; i < n && !r->bad; i++) {
+    sigmap_alloc(m, (size_t)cap);
+    for (size_t i = 0; i < m->cap && !r->bad; i++) {
         const char *path = rec_peek_str(r);
-        uint64_t sig = rec_get_u64(r);
-        if (path != NULL)
-            sigmap_insert(m, (char *)path, false, sig);
+        if (path == NULL)
+            continue;
+        m->path[i] = (char *)path;
+        m->sig[i] = rec_get_u64(r);
+        m->hash[i] = rec_get_u64(r);
+        used++;
     }
+    if (used != n)
+        r->bad = true;
+    m->n = (size_t)used;
 }
 
 /* ---- inputs ----------------------------------------------------------- */

@@ -44,15 +44,22 @@ const char *rec_peek_str(struct rec *r);
 const char *rec_get_bytes(struct rec *r, size_t *n); /* NUL after them */
 
 /* ---- a map from path to signature ---- */
+/* The hash of a path for the maps and sets that index paths. */
+uint64_t path_hash(const char *path);
 struct sigmap {
     char **path;
-    uint64_t *sig;
+    uint64_t *sig, *hash; /* hash: each path's path_hash() */
     size_t n, cap;
     bool borrowed; /* the paths are in a loaded state's text: read only */
 };
 void sigmap_put(struct sigmap *m, const char *path, uint64_t sig);
 /* The signature of path; false when it is not there. */
 bool sigmap_get(const struct sigmap *m, const char *path, uint64_t *sig);
+/* The same, given path_hash(path). */
+void sigmap_put_h(struct sigmap *m, const char *path, uint64_t h,
+                  uint64_t sig);
+bool sigmap_get_h(const struct sigmap *m, const char *path, uint64_t h,
+                  uint64_t *sig);
 void sigmap_fini(struct sigmap *m);
 
 /* ---- the inputs: every file read, with what stat() said ---- */

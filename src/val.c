@@ -148,6 +148,27 @@ val_str_lend(const char *s, size_t n)
 }
 
 struct val *
+val_list_lend_strs(const char *const *strs, const size_t *lens, size_t n)
+{
+    /* the list, its items' array, then the items */
+    struct val *v = xcalloc(1, sizeof *v + n * (sizeof *v->items + sizeof *v));
+    struct val *item = (struct val *)((char *)(v + 1) + n * sizeof *v->items);
+
+    v->kind = VAL_LIST;
+    v->items = (struct val **)(v + 1);
+    v->n = v->cap = n;
+    v->lent = true; /* val_free() frees only the one allocation */
+    for (size_t i = 0; i < n; i++, item++) {
+        item->kind = VAL_STR;
+        item->s = (char *)strs[i];
+        item->len = lens[i];
+        item->lent = true;
+        v->items[i] = item;
+    }
+    return v;
+}
+
+struct val *
 val_copy(const struct val *v)
 {
     struct val *c;

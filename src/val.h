@@ -52,6 +52,11 @@ struct val *val_lend(const struct val *v);
 /* A string node showing s[0..n), which must outlive it; s[n] need not be
  * NUL (the templates read len bytes). */
 struct val *val_str_lend(const char *s, size_t n);
+/* A list of n strings lent from strs (lens[i] bytes each, which must
+ * outlive it), made in one allocation with its items; read only (nothing
+ * is pushed on it), freed whole by val_free(). */
+struct val *val_list_lend_strs(const char *const *strs, const size_t *lens,
+                               size_t n);
 /* An empty map with room for n keys. */
 struct val *val_map_sized(size_t n);
 /* The same, for keys that are string constants: val_set() keeps the
