@@ -1996,12 +1996,10 @@ xml_url(struct buf *b, const struct site *s, const char *rel)
     xml_escape(b, rel);
 }
 
-static void
-render_feed(struct site *s)
+/* The date the feed says it was updated: its newest post's. */
+static const struct post_date *
+feed_updated(const struct site *s)
 {
-    struct buf b;
-    char iso[32];
-    size_t n = s->nposts < FEED_ENTRIES ? s->nposts : FEED_ENTRIES;
     const struct post_date *newest = NULL;
 
     for (size_t i = 0; i < s->nposts; i++) {
@@ -2009,14 +2007,34 @@ render_feed(struct site *s)
         if (newest == NULL || u->epoch > newest->epoch)
             newest = u;
     }
-    /* the newest date, and the newest posts by content and place */
+    return newest;
+}
+
+/* Whether the feed must be written: its signature is the newest date and
+ * the newest posts by content and place.  Known before the posts are read
+ * again, so that they are read only when it is written. */
+static bool
+plan_feed(struct site *s)
+{
+    size_t n = s->nposts < FEED_ENTRIES ? s->nposts : FEED_ENTRIES;
+    const struct post_date *newest = feed_updated(s);
     uint64_t sig = h64_str(s->global, "feed");
+
     if (newest != NULL)
         sig = hash_date(sig, newest);
     for (size_t i = 0; i < n; i++)
         sig = h64_u64(h64_str(sig, s->posts[i]->url), s->posts[i]->key);
-    if (reuse_output(s, "atom.xml", sig))
-        return;
+    return !reuse_output(s, "atom.xml", sig);
+}
+
+static void
+render_feed(struct site *s)
+{
+    struct buf b;
+    char iso[32];
+    size_t n = s->nposts < FEED_ENTRIES ? s->nposts : FEED_ENTRIES;
+    const struct post_date *newest = feed_updated(s);
+
     buf_init(&b);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
@@ -2340,7 +2358,7 @@ reread_one(void *arg, size_t i)
 }
 
 static void
-make_whole(struct site *s, const struct jobs *run)
+make_whole(struct site *s, const struct jobs *run, bool feed)
 {
     struct reread r = {.s = s};
     size_t n = 0, cap = run->n + FEED_ENTRIES;
@@ -2354,7 +2372,7 @@ make_whole(struct site *s, const struct jobs *run)
         if (p->light)
             r.v[n++] = p;
     }
-    for (size_t i = 0; i < s->nposts && i < FEED_ENTRIES; i++)
+    for (size_t i = 0; feed && i < s->nposts && i < FEED_ENTRIES; i++)
         if (s->posts[i]->light)
             r.v[n++] = s->posts[i];
     r.full = xcalloc(n + 1, sizeof *r.full);
@@ -3051,7 +3069,7 @@ site_build(const struct site_opts *o, struct diag *d)
 
     if (!o->dry_run && !open_target(&s, dir))
         goto out;
-    bool archive;
+    bool archive, feed;
     {
         struct jobs jobs = {0}, run = {0};
         struct list home = {.tmpl = "index", .n = s.nposts, .base = "",
@@ -3069,7 +3087,8 @@ site_build(const struct site_opts *o, struct diag *d)
         plan_jobs(&s, &jobs, &run);
         free(jobs.v);
         phase("plan");
-        make_whole(&s, &run);
+        feed = plan_feed(&s);
+        make_whole(&s, &run, feed);
         phase("reread");
         archive = !reuse_output(&s, "archives/index.html", archive_sig(&s));
         make_summaries(&s, &run, archive);
@@ -3090,7 +3109,8 @@ site_build(const struct site_opts *o, struct diag *d)
         render_page(&s, "404", ctx, "404.html", "Page not found");
         val_free(ctx);
     }
-    render_feed(&s);
+    if (feed)
+        render_feed(&s);
     render_sitemap(&s);
     char *assets = fs_join(o->site_dir, "assets");
     copy_tree(&s, assets, "", NULL);
