@@ -52,15 +52,24 @@ h64_u64(uint64_t h, uint64_t v)
 void
 rec_u64(struct buf *b, uint64_t v)
 {
-    buf_add(b, &v, sizeof v);
+    buf_reserve(b, sizeof v);
+    memcpy(b->data + b->len, &v, sizeof v);
+    b->len += sizeof v;
+    b->data[b->len] = '\0';
 }
 
 void
 rec_bytes(struct buf *b, const void *p, size_t n)
 {
-    rec_u64(b, n);
-    buf_add(b, p, n);
-    buf_add(b, "", 1);
+    uint64_t len = n;
+
+    buf_reserve(b, sizeof len + n + 1); /* one check for the three parts */
+    memcpy(b->data + b->len, &len, sizeof len);
+    if (n > 0)
+        memcpy(b->data + b->len + sizeof len, p, n);
+    b->len += sizeof len + n;
+    b->data[b->len++] = '\0';
+    b->data[b->len] = '\0';
 }
 
 void
@@ -179,6 +188,7 @@ sigmap_put_h(struct sigmap *m, const char *path, uint64_t h, uint64_t sig)
         *m = big;
     }
     size_t i = sig_find(m, path, h);
+    m->rec = NULL; /* changed: written anew */
     if (m->path[i] == NULL) {
         m->path[i] = xstrdup(path);
         m->hash[i] = h;
@@ -228,6 +238,10 @@ sigmap_fini(struct sigmap *m)
 static void
 rec_sigmap(struct buf *b, const struct sigmap *m)
 {
+    if (m->rec != NULL) { /* as it was loaded */
+        buf_add(b, m->rec, m->rec_len);
+        return;
+    }
     rec_u64(b, m->cap);
     rec_u64(b, m->n);
     for (size_t i = 0; i < m->cap; i++) {
@@ -246,6 +260,7 @@ rec_sigmap(struct buf *b, const struct sigmap *m)
 static void
 get_sigmap(struct rec *r, struct sigmap *m)
 {
+    const char *start = r->p;
     uint64_t cap = rec_get_u64(r), n = rec_get_u64(r), used = 0;
 
     m->borrowed = true;
@@ -269,6 +284,8 @@ get_sigmap(struct rec *r, struct sigmap *m)
     if (used != n)
         r->bad = true;
     m->n = (size_t)used;
+    m->rec = start;
+    m->rec_len = (size_t)(r->p - start);
 }
 
 /* ---- inputs ----------------------------------------------------------- */
@@ -496,7 +513,13 @@ state_save(const struct state *st, const char *dir)
         rec_u64(&b, st->inputs.v[i].ino);
     }
     rec_sigmap(&b, &st->cur);
-    rec_sigmap(&b, &st->gen);
+    /* the second generation's map is often the last state's, unchanged:
+     * then it is written from where it was loaded */
+    size_t before_gen = b.len;
+    struct fs_part gen = {st->gen.rec, st->gen.rec_len};
+    if (gen.data == NULL)
+        rec_sigmap(&b, &st->gen);
+    size_t after_gen = b.len;
     /* the posts, the largest part, are written from where they are */
     struct fs_part loaded = {st->posts, st->posts_len};
     const struct fs_part *pp = st->post_parts != NULL ? st->post_parts
@@ -508,16 +531,23 @@ state_save(const struct state *st, const char *dir)
     size_t head = b.len;
     buf_add(&b, "", 1); /* the NUL after the posts */
     rec_bytes(&b, st->messages.data, st->messages.len);
-    struct fs_part *parts = xcalloc(np + 2, sizeof *parts);
-    parts[0] = (struct fs_part){b.data, head};
+    struct fs_part *parts = xcalloc(np + 4, sizeof *parts);
+    size_t k = 0;
+    if (gen.data != NULL) {
+        parts[k++] = (struct fs_part){b.data, before_gen};
+        parts[k++] = gen;
+        parts[k++] = (struct fs_part){b.data + after_gen, head - after_gen};
+    } else {
+        parts[k++] = (struct fs_part){b.data, head};
+    }
     for (size_t i = 0; i < np; i++)
-        parts[i + 1] = pp[i];
-    parts[np + 1] = (struct fs_part){b.data + head, b.len - head};
+        parts[k++] = pp[i];
+    parts[k++] = (struct fs_part){b.data + head, b.len - head};
     char *path = fs_join(dir, "state");
     struct diag quiet;
     diag_init(&quiet, NULL);
     ok = (fs_is_dir(dir) || fs_mkdirs(dir, &quiet)) &&
-         fs_writev(path, parts, np + 2, &quiet);
+         fs_writev(path, parts, k, &quiet);
     diag_fini(&quiet);
     free(parts);
     free(path);

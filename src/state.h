@@ -51,6 +51,8 @@ struct sigmap {
     uint64_t *sig, *hash; /* hash: each path's path_hash() */
     size_t n, cap;
     bool borrowed; /* the paths are in a loaded state's text: read only */
+    const char *rec; /* loaded and not changed since: its bytes there */
+    size_t rec_len;
 };
 void sigmap_put(struct sigmap *m, const char *path, uint64_t sig);
 /* The signature of path; false when it is not there. */
