@@ -1183,6 +1183,17 @@ is_md_folder(struct site *s, const char *path, const char *name)
     return true;
 }
 
+/* dir's names, sorted: as the scan at the start listed them (*kept),
+ * else listed now (free them with fs_list_free()). */
+static char **
+list_dir(struct site *s, const char *dir, bool *kept)
+{
+    char **names = inputs_listing(&s->next.inputs, dir);
+
+    *kept = names != NULL;
+    return names != NULL ? names : fs_list(dir);
+}
+
 /* Walks content/posts recursively (sorted, so the order never depends on
  * the file system). */
 static void
@@ -1190,8 +1201,10 @@ read_posts_dir(struct site *s, const char *dir, const struct walk *up)
 {
     struct walk w;
     char **names;
+    bool kept;
 
-    if (!walk_enter(s, dir, up, &w) || (names = fs_list(dir)) == NULL)
+    if (!walk_enter(s, dir, up, &w) ||
+        (names = list_dir(s, dir, &kept)) == NULL)
         return;
     for (char **q = names; *q != NULL; q++) {
         if ((*q)[0] == '.' || (*q)[0] == '_')
@@ -1207,7 +1220,8 @@ read_posts_dir(struct site *s, const char *dir, const struct walk *up)
         }
         free(path);
     }
-    fs_list_free(names);
+    if (!kept)
+        fs_list_free(names);
 }
 
 static void
@@ -1216,8 +1230,10 @@ read_pages_dir(struct site *s, const char *dir, const char *prefix,
 {
     struct walk w;
     char **names;
+    bool kept;
 
-    if (!walk_enter(s, dir, up, &w) || (names = fs_list(dir)) == NULL)
+    if (!walk_enter(s, dir, up, &w) ||
+        (names = list_dir(s, dir, &kept)) == NULL)
         return;
     for (char **q = names; *q != NULL; q++) {
         if ((*q)[0] == '.' || (*q)[0] == '_')
@@ -1243,7 +1259,8 @@ read_pages_dir(struct site *s, const char *dir, const char *prefix,
         }
         free(path);
     }
-    fs_list_free(names);
+    if (!kept)
+        fs_list_free(names);
 }
 
 /* Newest first; equal dates by file name, so the order is total. */

@@ -338,6 +338,12 @@ scan_dir(struct inputs *in, const char *path)
     }
     while (a.names[n] != NULL)
         n++;
+    /* kept for the walks that list the folder again */
+    if (in->ndirs == in->capdirs) {
+        in->capdirs = in->capdirs ? 2 * in->capdirs : 16;
+        in->dirs = xreallocarray(in->dirs, in->capdirs, sizeof *in->dirs);
+    }
+    in->dirs[in->ndirs++] = (struct listing){xstrdup(path), a.names};
     a.st = xcalloc(n + 1, sizeof *a.st);
     a.ok = xcalloc(n + 1, sizeof *a.ok);
     if (n >= 256)
@@ -358,7 +364,6 @@ scan_dir(struct inputs *in, const char *path)
     }
     free(a.st);
     free(a.ok);
-    fs_list_free(a.names);
 }
 
 void
@@ -372,6 +377,19 @@ inputs_scan(struct inputs *in, const char *path)
         scan_dir(in, path);
     else
         add_input(in, path, &st);
+}
+
+char **
+inputs_listing(struct inputs *in, const char *dir)
+{
+    for (size_t k = 0; k < in->ndirs; k++) {
+        size_t i = (in->next_dir + k) % in->ndirs;
+        if (strcmp(in->dirs[i].dir, dir) == 0) {
+            in->next_dir = i + 1;
+            return in->dirs[i].names;
+        }
+    }
+    return NULL;
 }
 
 bool
@@ -394,6 +412,11 @@ inputs_fini(struct inputs *in)
     for (size_t i = 0; i < in->n && !in->borrowed; i++)
         free(in->v[i].path);
     free(in->v);
+    for (size_t i = 0; i < in->ndirs; i++) {
+        free(in->dirs[i].dir);
+        fs_list_free(in->dirs[i].names);
+    }
+    free(in->dirs);
     *in = (struct inputs){0};
 }
 

@@ -69,13 +69,24 @@ struct input {
     char *path;
     uint64_t size, mtime_ns, ino;
 };
+struct listing {
+    char *dir;
+    char **names; /* fs_list()'s */
+};
 struct inputs {
     struct input *v;
     size_t n, cap;
     bool borrowed; /* the paths are in a loaded state's text */
+    /* each folder the scan listed, in the order it listed them */
+    struct listing *dirs;
+    size_t ndirs, capdirs, next_dir;
 };
 /* Adds path, and every file under it when it is a folder (sorted). */
 void inputs_scan(struct inputs *in, const char *path);
+/* The names in the folder dir as the scan listed them (owned by in), or
+ * NULL if it did not list it.  Quickest for folders asked for in the
+ * order the scan listed them. */
+char **inputs_listing(struct inputs *in, const char *dir);
 bool inputs_equal(const struct inputs *a, const struct inputs *b);
 void inputs_fini(struct inputs *in);
 
