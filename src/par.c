@@ -27,25 +27,38 @@ par_jobs(void)
 struct work {
     void (*fn)(void *arg, size_t i);
     void *arg;
-    size_t n;
+    size_t n, split; /* split: a share of what is left for each taking */
     atomic_size_t next;
 };
 
+/* Each thread takes a run of indexes at a time, a share of those left
+ * (guided scheduling): few takings of the shared counter for many small
+ * items, and runs of one at the end, so that the threads end together. */
 static void *
 worker(void *p)
 {
     struct work *w = p;
-    size_t i;
+    size_t i = atomic_load(&w->next), take;
 
-    while ((i = atomic_fetch_add(&w->next, 1)) < w->n)
-        w->fn(w->arg, i);
-    return NULL;
+    for (;;) {
+        do {
+            if (i >= w->n)
+                return NULL;
+            take = (w->n - i) / w->split;
+            if (take == 0)
+                take = 1;
+        } while (!atomic_compare_exchange_weak(&w->next, &i, i + take));
+        for (size_t end = i + take; i < end; i++)
+            w->fn(w->arg, i);
+        i = atomic_load(&w->next);
+    }
 }
 
 void
 par_for(size_t n, void (*fn)(void *arg, size_t i), void *arg)
 {
-    struct work w = {.fn = fn, .arg = arg, .n = n};
+    struct work w = {.fn = fn, .arg = arg, .n = n,
+                     .split = 4 * (size_t)par_jobs()};
     size_t extra = (size_t)par_jobs() - 1;
     pthread_t *t;
     size_t started = 0;

@@ -41,7 +41,7 @@
 #define SITE_MAX_PER_PAGE 1000
 #define FEED_ENTRIES 20
 /* Changes whenever the output for the same input may change. */
-#define BLOG_STATE_VERSION "blog 0.1.0 state 3"
+#define BLOG_STATE_VERSION "blog 0.1.0 state 4"
 
 /* ---- a set of strings (output paths), by hash ------------------------- */
 
@@ -2842,7 +2842,28 @@ replay(struct diag *d, const struct state *st)
     }
 }
 
-/* The light posts the last build kept, by source path. */
+struct cached {
+    const char **start;  /* each post's record */
+    size_t *len;
+    struct post **post;
+};
+
+static void
+get_post_i(void *arg, size_t i)
+{
+    struct cached *c = arg;
+    struct rec r = {c->start[i], c->start[i] + c->len[i], false};
+    struct post *p = get_post(&r);
+
+    if (p != NULL && r.p != r.end) { /* a damaged record */
+        post_free(p);
+        p = NULL;
+    }
+    c->post[i] = p;
+}
+
+/* The light posts the last build kept, by source path: each record's
+ * length is in the head, so that they are read on the threads. */
 static void
 load_cached(struct site *s)
 {
@@ -2852,13 +2873,32 @@ load_cached(struct site *s)
     if (s->prev->posts_len == 0 || rec_get_u64(&r) != s->model)
         return; /* other options, site.yaml or templates: read again */
     uint64_t n = rec_get_u64(&r);
-    if (n < (1u << 24))
-        set_reserve(&s->cached, (size_t)n);
-    for (uint64_t i = 0; i < n && !r.bad; i++) {
-        struct post *p = get_post(&r);
-        if (p != NULL && set_put(&s->cached, p->src, p) != NULL)
-            post_free(p);
+    if (r.bad || n >= (1u << 24) || n > (size_t)(r.end - r.p) / 8)
+        return;
+    struct cached c = {xcalloc(n + 1, sizeof *c.start),
+                       xcalloc(n + 1, sizeof *c.len),
+                       xcalloc(n + 1, sizeof *c.post)};
+    for (size_t i = 0; i < n; i++)
+        c.len[i] = (size_t)rec_get_u64(&r);
+    for (size_t i = 0; i < n && !r.bad; i++) {
+        if (c.len[i] > (size_t)(r.end - r.p)) {
+            r.bad = true;
+            break;
+        }
+        c.start[i] = r.p;
+        r.p += c.len[i];
     }
+    if (!r.bad) {
+        par_for((size_t)n, get_post_i, &c);
+        set_reserve(&s->cached, (size_t)n);
+        for (size_t i = 0; i < n; i++)
+            if (c.post[i] != NULL &&
+                set_put(&s->cached, c.post[i]->src, c.post[i]) != NULL)
+                post_free(c.post[i]);
+    }
+    free(c.start);
+    free(c.len);
+    free(c.post);
 }
 
 struct recs {
@@ -2917,6 +2957,8 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     buf_init(&r.b[0]);
     rec_u64(&r.b[0], s->model);
     rec_u64(&r.b[0], nrec);
+    for (size_t i = 0; i < nrec; i++)
+        rec_u64(&r.b[0], r.part[i + 1].len);
     r.part[0] = (struct fs_part){r.b[0].data, r.b[0].len};
     n->post_parts = r.part;
     n->npost_parts = nrec + 1;

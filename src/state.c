@@ -13,7 +13,7 @@
 #include "par.h"
 #include "xmem.h"
 
-#define STATE_MAGIC "blog-state 3\n"
+#define STATE_MAGIC "blog-state 4\n"
 
 /* Eight bytes a step (a multiply and a shift mix each word in), then
  * FNV-1a for the rest. */
