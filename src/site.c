@@ -191,6 +191,7 @@ struct post {
      * messages) and, while md_borrowed, its excerpt and links are in the
      * loaded state's text, as is its record (rec, rec_len) */
     bool borrowed, md_borrowed;
+    bool in_block; /* in site.light_block, freed with it */
     const char *rec;
     size_t rec_len;
     char *messages;     /* what reading it printed (warnings) */
@@ -259,6 +260,7 @@ struct site {
     struct state *prev;    /* the last build's state; NULL: a full build */
     struct state next;     /* this build's */
     struct strset cached;  /* source path -> light post of the last build */
+    struct post *light_block; /* where those posts are */
     struct strset scanned; /* input path -> its struct input (this build's
                               scan; empty when checking) */
     bool gen;              /* tmp is the second generation, being updated */
@@ -648,7 +650,8 @@ post_free(struct post *p)
         free(p->md.links);
     else
         md_result_fini(&p->md);
-    free(p);
+    if (!p->in_block)
+        free(p);
 }
 
 static void
@@ -767,16 +770,16 @@ rec_post(struct buf *b, const struct post *p)
     rec_u64(b, (uint64_t)p->links_warnings);
 }
 
-/* A light post from the state; NULL at the end or if it is damaged. */
+/* A light post from the state, in *p (zeroed, one of the site's block
+ * of light posts); NULL if it is damaged. */
 static struct post *
-get_post(struct rec *r)
+get_post(struct rec *r, struct post *p)
 {
-    struct post *p = xcalloc(1, sizeof *p);
     size_t n;
     const char *ex;
 
     /* the strings stay in the state's text, which outlives the posts */
-    p->light = p->borrowed = p->md_borrowed = true;
+    p->light = p->borrowed = p->md_borrowed = p->in_block = true;
     p->rec = r->p;
     p->src = (char *)rec_peek_str(r);
     p->size = rec_get_u64(r);
@@ -1095,7 +1098,7 @@ read_source(void *arg, size_t i)
         /* as the last build read it: its messages are said again */
         c->taken = true;
         src->post = c;
-        if (c->messages != NULL)
+        if (c->messages != NULL && *c->messages != '\0')
             buf_puts(&src->d.text, c->messages);
         src->d.warnings += c->warnings;
         return;
@@ -2846,6 +2849,7 @@ struct cached {
     const char **start;  /* each post's record */
     size_t *len;
     struct post **post;
+    struct post *block;  /* where they are read to */
 };
 
 static void
@@ -2853,7 +2857,7 @@ get_post_i(void *arg, size_t i)
 {
     struct cached *c = arg;
     struct rec r = {c->start[i], c->start[i] + c->len[i], false};
-    struct post *p = get_post(&r);
+    struct post *p = get_post(&r, &c->block[i]);
 
     if (p != NULL && r.p != r.end) { /* a damaged record */
         post_free(p);
@@ -2877,7 +2881,7 @@ load_cached(struct site *s)
         return;
     struct cached c = {xcalloc(n + 1, sizeof *c.start),
                        xcalloc(n + 1, sizeof *c.len),
-                       xcalloc(n + 1, sizeof *c.post)};
+                       xcalloc(n + 1, sizeof *c.post), NULL};
     for (size_t i = 0; i < n; i++)
         c.len[i] = (size_t)rec_get_u64(&r);
     for (size_t i = 0; i < n && !r.bad; i++) {
@@ -2889,6 +2893,8 @@ load_cached(struct site *s)
         r.p += c.len[i];
     }
     if (!r.bad) {
+        /* one allocation for all (zeroed pages, not a memset a post) */
+        s->light_block = c.block = xcalloc(n + 1, sizeof *c.block);
         par_for((size_t)n, get_post_i, &c);
         set_reserve(&s->cached, (size_t)n);
         for (size_t i = 0; i < n; i++)
@@ -3203,6 +3209,7 @@ out:
         fs_remove_tree(s.tmp);
     free(s.tmp);
     free_posts(&s);
+    free(s.light_block);
     free_taxonomy(&s.tax[0]);
     free_taxonomy(&s.tax[1]);
     for (size_t i = 0; i < out.nhtml; i++)
