@@ -245,24 +245,30 @@ fs_list(const char *dir)
 {
     DIR *dp = opendir(dir);
     struct dirent *de;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
+    struct buf pool; /* the names one after the other, NUL-terminated */
+    size_t n = 0;
 
     if (dp == NULL)
         return NULL;
+    buf_init(&pool);
     while ((de = readdir(dp)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        if (n + 2 > cap) {
-            cap = cap ? cap * 2 : 16;
-            names = xreallocarray(names, cap, sizeof *names);
-        }
-        names[n++] = xstrdup(de->d_name);
+        buf_add(&pool, de->d_name, strlen(de->d_name) + 1);
+        n++;
     }
     closedir(dp);
-    if (names == NULL)
-        names = xcalloc(1, sizeof *names);
+    /* the array, then the names: one allocation */
+    char **names = xmalloc((n + 1) * sizeof *names + pool.len + 1);
+    char *text = (char *)(names + n + 1);
+    if (pool.len > 0)
+        memcpy(text, pool.data, pool.len);
+    for (size_t i = 0, off = 0; i < n; i++) {
+        names[i] = text + off;
+        off += strlen(text + off) + 1;
+    }
     names[n] = NULL;
+    buf_fini(&pool);
     qsort(names, n, sizeof *names, cmp_str);
     return names;
 }
@@ -270,10 +276,6 @@ fs_list(const char *dir)
 void
 fs_list_free(char **names)
 {
-    if (names == NULL)
-        return;
-    for (char **p = names; *p != NULL; p++)
-        free(*p);
     free(names);
 }
 

@@ -41,7 +41,8 @@ bool fs_exists(const char *path);
 
 /* The entries of a folder (not "." or ".."), sorted bytewise so that
  * nothing depends on directory order.  Returns a NULL-terminated array of
- * new strings; free with fs_list_free().  NULL if it cannot be read. */
+ * the array and the names in one allocation; free with fs_list_free().
+ * NULL if it cannot be read. */
 char **fs_list(const char *dir);
 void fs_list_free(char **names);
 

@@ -290,15 +290,16 @@ get_sigmap(struct rec *r, struct sigmap *m)
 
 /* ---- inputs ----------------------------------------------------------- */
 
+/* Adds path (taken: a malloc'd string). */
 static void
-add_input(struct inputs *in, const char *path, const struct stat *st)
+add_input(struct inputs *in, char *path, const struct stat *st)
 {
     if (in->n == in->cap) {
         in->cap = in->cap ? 2 * in->cap : 256;
         in->v = xreallocarray(in->v, in->cap, sizeof *in->v);
     }
     in->v[in->n++] = (struct input){
-        .path = xstrdup(path),
+        .path = path,
         .size = (uint64_t)st->st_size,
         .mtime_ns = (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
                     (uint64_t)st->st_mtim.tv_nsec,
@@ -356,11 +357,12 @@ scan_dir(struct inputs *in, const char *path)
         if (!a.ok[i])
             continue;
         char *sub = fs_join(path, a.names[i]);
-        if (S_ISDIR(a.st[i].st_mode))
+        if (S_ISDIR(a.st[i].st_mode)) {
             scan_dir(in, sub);
-        else
+            free(sub);
+        } else {
             add_input(in, sub, &a.st[i]);
-        free(sub);
+        }
     }
     free(a.st);
     free(a.ok);
@@ -376,7 +378,7 @@ inputs_scan(struct inputs *in, const char *path)
     if (S_ISDIR(st.st_mode))
         scan_dir(in, path);
     else
-        add_input(in, path, &st);
+        add_input(in, xstrdup(path), &st);
 }
 
 char **
