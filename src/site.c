@@ -69,12 +69,18 @@ set_find(const struct strset *s, const char *key, uint64_t h)
 }
 
 static const void *
-set_get(const struct strset *s, const char *key)
+set_get_h(const struct strset *s, const char *key, uint64_t h)
 {
     if (s->cap == 0)
         return NULL;
-    size_t i = set_find(s, key, path_hash(key));
+    size_t i = set_find(s, key, h);
     return s->slot[i] != NULL ? s->data[i] : NULL;
+}
+
+static const void *
+set_get(const struct strset *s, const char *key)
+{
+    return set_get_h(s, key, path_hash(key));
 }
 
 static bool
@@ -283,6 +289,7 @@ struct outputs {
 /* A content file found by the walk and read by one of the threads. */
 struct source {
     char *path, *stem;
+    uint64_t hash;     /* path_hash(path) */
     bool is_page;
     struct post *post; /* NULL: it had errors, or is a skipped draft */
     struct diag d;     /* its messages, merged in walk order */
@@ -1055,16 +1062,16 @@ add_post(struct post ***list, size_t *n, struct post *p)
     (*list)[(*n)++] = p;
 }
 
-/* Notes a content file to read; takes stem. */
+/* Notes a content file to read, path_hash(path) h; takes path and stem. */
 static void
-add_source(struct site *s, const char *path, char *stem, bool is_page)
+add_source(struct site *s, char *path, uint64_t h, char *stem, bool is_page)
 {
     if (s->nfound == s->capfound) {
         s->capfound = s->capfound ? 2 * s->capfound : 64;
         s->found = xreallocarray(s->found, s->capfound, sizeof *s->found);
     }
     s->found[s->nfound++] = (struct source){
-        .path = xstrdup(path), .stem = stem, .is_page = is_page};
+        .path = path, .stem = stem, .hash = h, .is_page = is_page};
 }
 
 /* Reads found[i], on one of the threads: read_post() sees a copy of the
@@ -1082,9 +1089,10 @@ read_source(void *arg, size_t i)
 
     diag_init_sub(&src->d, s->d);
     own.d = &src->d;
-    c = (struct post *)set_get(&s->cached, src->path);
+    c = (struct post *)set_get_h(&s->cached, src->path, src->hash);
     /* what the scan at the start saw of it, else what stat() says */
-    if (c != NULL && (in = set_get(&s->scanned, src->path)) == NULL) {
+    if (c != NULL &&
+        (in = set_get_h(&s->scanned, src->path, src->hash)) == NULL) {
         struct stat st;
         if (stat(src->path, &st) == 0)
             now = (struct input){.size = (uint64_t)st.st_size,
@@ -1213,13 +1221,15 @@ read_posts_dir(struct site *s, const char *dir, const struct walk *up)
         if ((*q)[0] == '.' || (*q)[0] == '_')
             continue;
         char *path = fs_join(dir, *q);
+        uint64_t h = path_hash(path);
         size_t n = strlen(*q);
         /* what the scan found is a file: no stat() for it */
-        if (!set_has(&s->scanned, path) && fs_is_dir(path)) {
+        if (!set_has_h(&s->scanned, path, h) && fs_is_dir(path)) {
             if (!is_md_folder(s, path, *q))
                 read_posts_dir(s, path, &w);
         } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
-            add_source(s, path, xstrndup(*q, n - 3), false);
+            add_source(s, path, h, xstrndup(*q, n - 3), false);
+            continue; /* the source keeps path */
         }
         free(path);
     }
@@ -1258,7 +1268,7 @@ read_pages_dir(struct site *s, const char *dir, const char *prefix,
                 stem = xasprintf("%s/%.*s", prefix, (int)n - 3, *q);
             else
                 stem = xstrndup(*q, n - 3);
-            add_source(s, path, stem, true);
+            add_source(s, xstrdup(path), path_hash(path), stem, true);
         }
         free(path);
     }
@@ -1307,7 +1317,8 @@ check_urls(struct site *s, struct post **list, size_t n)
     set_reserve(&s->urls, s->urls.n + n);
     for (size_t i = 0; i < n; i++) {
         const struct post *p = list[i];
-        const struct post *other = set_get(&s->urls, p->url);
+        uint64_t h = path_hash(p->url);
+        const struct post *other = set_get_h(&s->urls, p->url, h);
         const char *what = generated_at(p->url);
         if (what != NULL) {
             diag_error(s->d, p->src, p->plink_line ? p->plink_line : 1,
@@ -1326,7 +1337,7 @@ check_urls(struct site *s, struct post **list, size_t n)
                        "'permalink:' in one of them",
                        p->url, other->src);
         } else {
-            set_put(&s->urls, p->url, p);
+            set_put_h(&s->urls, p->url, h, p);
         }
     }
 }
