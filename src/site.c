@@ -45,8 +45,9 @@
 
 /* ---- a set of strings (output paths), by hash ------------------------- */
 
-/* Keys are copied, unless the set was made with lent set: then the
- * caller keeps each key alive as long as the set.  Each slot keeps its
+/* Keys are copied (into pool, when the set has one), unless the set was
+ * made with lent set: then the caller keeps each key alive as long as the
+ * set.  Each slot keeps its
  * key's hash, so that a probe compares strings only when the hashes are
  * equal and growing hashes nothing again. */
 struct strset {
@@ -55,6 +56,7 @@ struct strset {
     uint64_t *hash;
     size_t n, cap;
     bool lent;
+    struct spool *pool;
 };
 
 static size_t
@@ -101,7 +103,7 @@ set_reserve(struct strset *s, size_t n)
 {
     if (2 * n <= s->cap)
         return;
-    struct strset t = {.lent = s->lent};
+    struct strset t = {.lent = s->lent, .pool = s->pool};
     t.cap = s->cap ? s->cap : 64;
     while (t.cap < 2 * n)
         t.cap *= 2;
@@ -135,7 +137,9 @@ set_put_h(struct strset *s, const char *key, uint64_t h, const void *data)
     size_t i = set_find(s, key, h);
     if (s->slot[i] != NULL)
         return s->data[i] != NULL ? s->data[i] : "";
-    s->slot[i] = s->lent ? key : xstrdup(key);
+    s->slot[i] = s->lent   ? key
+                 : s->pool ? spool_strdup(s->pool, key)
+                           : xstrdup(key);
     s->data[i] = data;
     s->hash[i] = h;
     s->n++;
@@ -152,14 +156,16 @@ static void
 set_fini(struct strset *s)
 {
     bool lent = s->lent;
+    struct spool *pool = s->pool;
 
-    for (size_t i = 0; !lent && i < s->cap; i++)
+    for (size_t i = 0; !lent && pool == NULL && i < s->cap; i++)
         free((char *)s->slot[i]);
     free(s->slot);
     free(s->data);
     free(s->hash);
     memset(s, 0, sizeof *s);
     s->lent = lent;
+    s->pool = pool;
 }
 
 static int
@@ -284,6 +290,7 @@ struct outputs {
     struct strset paths;   /* every file written, relative to the output */
     char **html;           /* every HTML page's url, for the sitemap */
     size_t nhtml, caphtml;
+    struct spool pool;     /* the strings of paths, html and next.cur */
 };
 
 /* A content file found by the walk and read by one of the threads. */
@@ -381,9 +388,9 @@ static void
 note_html(struct site *s, const char *url)
 {
     struct outputs *o = s->out;
-    char *copy = xstrdup(url);
 
     pthread_mutex_lock(&o->lock);
+    char *copy = spool_strdup(&o->pool, url);
     if (o->nhtml == o->caphtml) {
         o->caphtml = o->caphtml ? o->caphtml * 2 : 256;
         o->html = xreallocarray(o->html, o->caphtml, sizeof *o->html);
@@ -3071,6 +3078,7 @@ site_build(const struct site_opts *o, struct diag *d)
 {
     struct outputs out = {.lock = PTHREAD_MUTEX_INITIALIZER};
     struct site s = {.o = o, .d = d, .out = &out};
+    out.paths.pool = s.next.cur.pool = &out.pool;
     /* keys that live as long as their sets: inputs, posts' paths, urls */
     s.scanned.lent = s.cached.lent = s.urls.lent = true;
     struct state prev = {0};
@@ -3223,8 +3231,6 @@ out:
     free(s.light_block);
     free_taxonomy(&s.tax[0]);
     free_taxonomy(&s.tax[1]);
-    for (size_t i = 0; i < out.nhtml; i++)
-        free(out.html[i]);
     free(out.html);
     set_fini(&out.paths);
     pthread_mutex_destroy(&out.lock);
@@ -3240,6 +3246,7 @@ out:
     free(s.root);
     state_fini(&s.next);
     state_fini(&prev);
+    spool_free(&out.pool);
     free(dir);
     phase("cleanup");
     return ok && diag_errors(d) == errors0;

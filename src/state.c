@@ -169,7 +169,7 @@ void
 sigmap_put_h(struct sigmap *m, const char *path, uint64_t h, uint64_t sig)
 {
     if (2 * (m->n + 1) > m->cap) {
-        struct sigmap big = {.borrowed = m->borrowed};
+        struct sigmap big = {.borrowed = m->borrowed, .pool = m->pool};
         sigmap_alloc(&big, m->cap ? 2 * m->cap : 64);
         for (size_t k = 0; k < m->cap; k++) {
             if (m->path[k] != NULL) {
@@ -190,7 +190,8 @@ sigmap_put_h(struct sigmap *m, const char *path, uint64_t h, uint64_t sig)
     size_t i = sig_find(m, path, h);
     m->rec = NULL; /* changed: written anew */
     if (m->path[i] == NULL) {
-        m->path[i] = xstrdup(path);
+        m->path[i] = m->pool != NULL ? spool_strdup(m->pool, path)
+                                     : xstrdup(path);
         m->hash[i] = h;
         m->n++;
     }
@@ -225,7 +226,7 @@ sigmap_get(const struct sigmap *m, const char *path, uint64_t *sig)
 void
 sigmap_fini(struct sigmap *m)
 {
-    for (size_t i = 0; i < m->cap && !m->borrowed; i++)
+    for (size_t i = 0; i < m->cap && !m->borrowed && m->pool == NULL; i++)
         free(m->path[i]);
     free(m->path);
     free(m->sig);

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "fs.h"
+#include "xmem.h"
 
 /* 64-bit hashes, for signatures and content keys: eight bytes a step. */
 #define H64_INIT 1469598103934665603ull
@@ -51,6 +52,7 @@ struct sigmap {
     uint64_t *sig, *hash; /* hash: each path's path_hash() */
     size_t n, cap;
     bool borrowed; /* the paths are in a loaded state's text: read only */
+    struct spool *pool; /* where the paths put are copied, if not NULL */
     const char *rec; /* loaded and not changed since: its bytes there */
     size_t rec_len;
 };

@@ -104,3 +104,39 @@ xstrcat(const char *a, const char *b)
     memcpy(p + na, b, nb + 1);
     return p;
 }
+
+struct spool_block {
+    struct spool_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+char *
+spool_strdup(struct spool *p, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct spool_block *b = p->head;
+
+    if (b == NULL || b->cap - b->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        b = xmalloc(sizeof *b + cap);
+        b->next = p->head;
+        b->used = 0;
+        b->cap = cap;
+        p->head = b;
+    }
+    char *copy = b->data + b->used;
+    memcpy(copy, s, n);
+    b->used += n;
+    return copy;
+}
+
+void
+spool_free(struct spool *p)
+{
+    while (p->head != NULL) {
+        struct spool_block *next = p->head->next;
+        free(p->head);
+        p->head = next;
+    }
+}

@@ -23,4 +23,12 @@ char *xasprintf(const char *fmt, ...)
 /* a followed by b, in a new string. */
 char *xstrcat(const char *a, const char *b);
 
+/* A pool of strings that are freed together, by spool_free(): a copy
+ * costs no malloc() of its own.  Not safe for two threads at once. */
+struct spool {
+    struct spool_block *head;
+};
+char *spool_strdup(struct spool *p, const char *s);
+void spool_free(struct spool *p);
+
 #endif
