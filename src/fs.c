@@ -143,20 +143,8 @@ fs_write(const char *path, const void *data, size_t len, struct diag *d)
 }
 
 bool
-fs_writev(const char *path, const struct fs_part *parts, size_t nparts,
-          struct diag *d)
+fs_writev_fd(int fd, const struct fs_part *parts, size_t nparts)
 {
-    char *tmp = NULL;
-    bool ok = false;
-    int fd = -1;
-
-    if (!mkparent(path, d))
-        return false;
-    tmp = xasprintf("%s.tmp-XXXXXX", path);
-    if ((fd = mkstemp(tmp)) < 0) {
-        diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
-        goto out;
-    }
     /* up to 64 parts a writev(); what a short write left is sent again */
     for (size_t i = 0, skip = 0; i < nparts;) {
         struct iovec iov[64];
@@ -173,8 +161,7 @@ fs_writev(const char *path, const struct fs_part *parts, size_t nparts,
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
-            goto out;
+            return false;
         }
         size_t done = (size_t)n;
         while (i < nparts && done >= parts[i].len - skip) {
@@ -183,6 +170,28 @@ fs_writev(const char *path, const struct fs_part *parts, size_t nparts,
             i++;
         }
         skip += done;
+    }
+    return true;
+}
+
+bool
+fs_writev(const char *path, const struct fs_part *parts, size_t nparts,
+          struct diag *d)
+{
+    char *tmp = NULL;
+    bool ok = false;
+    int fd = -1;
+
+    if (!mkparent(path, d))
+        return false;
+    tmp = xasprintf("%s.tmp-XXXXXX", path);
+    if ((fd = mkstemp(tmp)) < 0) {
+        diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+        goto out;
+    }
+    if (!fs_writev_fd(fd, parts, nparts)) {
+        diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+        goto out;
     }
     if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
         fd = -1;

@@ -30,6 +30,8 @@ struct fs_part {
 };
 bool fs_writev(const char *path, const struct fs_part *parts, size_t n,
                struct diag *d);
+/* Writes the parts to fd where it is; false (errno set) on an error. */
+bool fs_writev_fd(int fd, const struct fs_part *parts, size_t n);
 /* mkdir -p. */
 bool fs_mkdirs(const char *path, struct diag *d);
 /* rm -rf; true if path is gone afterwards. */

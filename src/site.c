@@ -2864,8 +2864,8 @@ replay(struct diag *d, const struct state *st)
 }
 
 struct cached {
-    const char **start;  /* each post's record */
-    size_t *len;
+    const char *const *start; /* each post's record */
+    const size_t *len;
     struct post **post;
     struct post *block;  /* where they are read to */
 };
@@ -2884,50 +2884,32 @@ get_post_i(void *arg, size_t i)
     c->post[i] = p;
 }
 
-/* The light posts the last build kept, by source path: each record's
- * length is in the head, so that they are read on the threads. */
+/* The light posts the last build kept, by source path, read on the
+ * threads. */
 static void
 load_cached(struct site *s)
 {
-    struct rec r = {s->prev->posts, s->prev->posts + s->prev->posts_len,
-                    false};
+    const struct state *st = s->prev;
+    size_t n = st->nrecs;
 
-    if (s->prev->posts_len == 0 || rec_get_u64(&r) != s->model)
+    if (n == 0 || st->posts_key != s->model)
         return; /* other options, site.yaml or templates: read again */
-    uint64_t n = rec_get_u64(&r);
-    if (r.bad || n >= (1u << 24) || n > (size_t)(r.end - r.p) / 8)
-        return;
-    struct cached c = {xcalloc(n + 1, sizeof *c.start),
-                       xcalloc(n + 1, sizeof *c.len),
-                       xcalloc(n + 1, sizeof *c.post), NULL};
+    struct cached c = {st->rec, st->rec_len, xcalloc(n + 1, sizeof *c.post),
+                       NULL};
+    /* one allocation for all (zeroed pages, not a memset a post) */
+    s->light_block = c.block = xcalloc(n + 1, sizeof *c.block);
+    par_for(n, get_post_i, &c);
+    set_reserve(&s->cached, n);
     for (size_t i = 0; i < n; i++)
-        c.len[i] = (size_t)rec_get_u64(&r);
-    for (size_t i = 0; i < n && !r.bad; i++) {
-        if (c.len[i] > (size_t)(r.end - r.p)) {
-            r.bad = true;
-            break;
-        }
-        c.start[i] = r.p;
-        r.p += c.len[i];
-    }
-    if (!r.bad) {
-        /* one allocation for all (zeroed pages, not a memset a post) */
-        s->light_block = c.block = xcalloc(n + 1, sizeof *c.block);
-        par_for((size_t)n, get_post_i, &c);
-        set_reserve(&s->cached, (size_t)n);
-        for (size_t i = 0; i < n; i++)
-            if (c.post[i] != NULL &&
-                set_put(&s->cached, c.post[i]->src, c.post[i]) != NULL)
-                post_free(c.post[i]);
-    }
-    free(c.start);
-    free(c.len);
+        if (c.post[i] != NULL &&
+            set_put(&s->cached, c.post[i]->src, c.post[i]) != NULL)
+            post_free(c.post[i]);
     free(c.post);
 }
 
 struct recs {
     const struct site *s;
-    struct buf *b;        /* the records made, after a head in b[0] */
+    struct buf *b;        /* the records made */
     struct fs_part *part; /* each post's record, posts then pages */
 };
 
@@ -2940,16 +2922,16 @@ rec_one(void *arg, size_t i)
     const struct site *s = r->s;
     const struct post *p = i < s->nposts ? s->posts[i]
                                          : s->pages[i - s->nposts];
-    struct buf *b = &r->b[i + 1];
+    struct buf *b = &r->b[i];
 
     buf_init(b);
     if (p->light && p->rec != NULL) {
-        r->part[i + 1] = (struct fs_part){p->rec, p->rec_len};
+        r->part[i] = (struct fs_part){p->rec, p->rec_len};
         return;
     }
     buf_reserve(b, 512 + p->md.excerpt_len + 96 * p->md.nlinks);
     rec_post(b, p);
-    r->part[i + 1] = (struct fs_part){b->data, b->len};
+    r->part[i] = (struct fs_part){b->data, b->len};
 }
 
 static void *
@@ -2972,20 +2954,16 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
         if (path != NULL && !sigmap_get_h(&n->cur, path, h, &sig))
             sigmap_put_h(&n->cur, path, h, 0); /* written every time */
     }
-    /* each post's record on the threads, written after a head of the
-     * model's key and their number */
+    /* each post's record, made on the threads; those of posts not read
+     * again are where the last state has them, and stay there */
     size_t nrec = s->nposts + s->npages;
     struct recs r = {s, xcalloc(nrec + 1, sizeof *r.b),
                      xcalloc(nrec + 1, sizeof *r.part)};
     par_for(nrec, rec_one, &r);
-    buf_init(&r.b[0]);
-    rec_u64(&r.b[0], s->model);
-    rec_u64(&r.b[0], nrec);
-    for (size_t i = 0; i < nrec; i++)
-        rec_u64(&r.b[0], r.part[i + 1].len);
-    r.part[0] = (struct fs_part){r.b[0].data, r.b[0].len};
+    n->posts_key = s->model;
     n->post_parts = r.part;
-    n->npost_parts = nrec + 1;
+    n->npost_parts = nrec;
+    n->base = s->prev;
     phase("records");
     /* the posts are not needed any more: they are freed while the state
      * is written */

@@ -13,7 +13,7 @@
 #include "par.h"
 #include "xmem.h"
 
-#define STATE_MAGIC "blog-state 4\n"
+#define STATE_MAGIC "blog-state 5\n"
 
 /* Eight bytes a step (a multiply and a shift mix each word in), then
  * FNV-1a for the rest. */
@@ -435,6 +435,34 @@ state_dir(const char *out)
     return xasprintf("%.*s/.%s.blog", (int)(slash - out), out, slash + 1);
 }
 
+/* Maps the file path whole (private, read only in practice); NULL if it
+ * cannot be, or is empty. */
+static char *
+map_file(const char *path, size_t *len)
+{
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char *text = NULL;
+
+    *len = 0;
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        sb.st_size > 0 && (uint64_t)sb.st_size < ((uint64_t)1 << 32)) {
+        *len = (size_t)sb.st_size;
+        text = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        if (text == MAP_FAILED)
+            text = NULL;
+    }
+    if (fd >= 0)
+        close(fd);
+    return text;
+}
+
+static char *
+posts_path(const char *dir, uint64_t id)
+{
+    return xasprintf("%s/posts-%llu", dir, (unsigned long long)id);
+}
+
 void
 state_fini(struct state *st)
 {
@@ -444,6 +472,10 @@ state_fini(struct state *st)
     buf_fini(&st->messages);
     if (st->text != NULL)
         munmap(st->text, st->text_len);
+    if (st->pmap != NULL)
+        munmap(st->pmap, st->pmap_len);
+    free(st->rec);
+    free(st->rec_len);
     *st = (struct state){0};
 }
 
@@ -459,20 +491,9 @@ state_load(struct state *st, const char *dir)
     /* mapped, not read: no copy, and only the pages looked at are
      * faulted in (a later build renames a new state over it, so the file
      * mapped never changes) */
-    struct stat sb;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    char *text = NULL;
     *st = (struct state){0};
+    char *text = map_file(path, &len);
     free(path);
-    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-        sb.st_size > 0 && (uint64_t)sb.st_size < ((uint64_t)1 << 32)) {
-        len = (size_t)sb.st_size;
-        text = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-        if (text == MAP_FAILED)
-            text = NULL;
-    }
-    if (fd >= 0)
-        close(fd);
     if (text == NULL)
         return false;
     if (len < strlen(STATE_MAGIC) + 1 ||
@@ -507,9 +528,27 @@ state_load(struct state *st, const char *dir)
     get_sigmap(&r, &st->cur);
     get_sigmap(&r, &st->gen);
     buf_init(&st->messages);
-    if ((p = rec_get_bytes(&r, &n)) != NULL) {
-        st->posts = p;
-        st->posts_len = n;
+    /* the posts' records: where each is in the posts file */
+    st->posts_key = rec_get_u64(&r);
+    st->posts_id = rec_get_u64(&r);
+    uint64_t nrecs = rec_get_u64(&r);
+    if (!r.bad && nrecs > 0 && nrecs <= (size_t)(r.end - r.p) / 16) {
+        char *pp = posts_path(dir, st->posts_id);
+        st->pmap = map_file(pp, &st->pmap_len);
+        free(pp);
+        st->nrecs = (size_t)nrecs;
+        st->rec = xcalloc(st->nrecs, sizeof *st->rec);
+        st->rec_len = xcalloc(st->nrecs, sizeof *st->rec_len);
+        for (size_t i = 0; i < st->nrecs && !r.bad; i++) {
+            uint64_t off = rec_get_u64(&r), rl = rec_get_u64(&r);
+            if (st->pmap == NULL || off > st->pmap_len ||
+                rl > st->pmap_len - off)
+                r.bad = true; /* missing or short: read them all again */
+            else
+                st->rec[i] = st->pmap + off, st->rec_len[i] = (size_t)rl;
+        }
+    } else if (nrecs > 0) {
+        r.bad = true;
     }
     if ((p = rec_get_bytes(&r, &n)) != NULL)
         buf_add(&st->messages, p, n);
@@ -520,11 +559,107 @@ state_load(struct state *st, const char *dir)
     return true;
 }
 
+/* Whether p..p+len lies in st's mapped posts file. */
+static bool
+in_posts_file(const struct state *st, const char *p, size_t len)
+{
+    return st != NULL && st->pmap != NULL && p >= st->pmap &&
+           len <= st->pmap_len && p - st->pmap <= (ptrdiff_t)(st->pmap_len - len);
+}
+
+/* Puts the records in the posts file: appended to base's when most of
+ * what it holds is still used (the records kept are not written again),
+ * else all written to a new file.  Fills off[] and *id; false if they
+ * could not be written. */
+static bool
+save_posts(const struct state *base, const struct fs_part *parts, size_t n,
+           const char *dir, uint64_t *off, uint64_t *id, bool *fresh)
+{
+    size_t live = 0, added = 0;
+    struct stat sb;
+    bool ok = false;
+
+    for (size_t i = 0; i < n; i++) {
+        live += parts[i].len;
+        if (!in_posts_file(base, parts[i].data, parts[i].len))
+            added += parts[i].len;
+    }
+    if (base != NULL && base->pmap != NULL) {
+        char *path = posts_path(dir, base->posts_id);
+        int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+        free(path);
+        /* appended to, until the file is twice what is used */
+        if (fd >= 0 && fstat(fd, &sb) == 0 &&
+            (size_t)sb.st_size + added <= 2 * live + 65536) {
+            uint64_t end = (uint64_t)sb.st_size;
+            struct fs_part *nw = xcalloc(n + 1, sizeof *nw);
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (in_posts_file(base, parts[i].data, parts[i].len)) {
+                    off[i] = (uint64_t)((const char *)parts[i].data -
+                                        base->pmap);
+                } else {
+                    off[i] = end;
+                    end += parts[i].len;
+                    nw[k++] = parts[i];
+                }
+            }
+            ok = fs_writev_fd(fd, nw, k);
+            free(nw);
+            close(fd);
+            *id = base->posts_id;
+            *fresh = false;
+            return ok;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    /* a new file, under a name no file has yet */
+    *id = 1;
+    char **names = fs_list(dir);
+    for (char **q = names; names != NULL && *q != NULL; q++) {
+        unsigned long long k;
+        char end;
+        if (sscanf(*q, "posts-%llu%c", &k, &end) == 1 && k >= *id)
+            *id = (uint64_t)k + 1;
+    }
+    fs_list_free(names);
+    *fresh = true;
+    uint64_t end = 0;
+    for (size_t i = 0; i < n; i++) {
+        off[i] = end;
+        end += parts[i].len;
+    }
+    char *path = posts_path(dir, *id);
+    struct diag quiet;
+    diag_init(&quiet, NULL);
+    ok = (fs_is_dir(dir) || fs_mkdirs(dir, &quiet)) &&
+         fs_writev(path, parts, n, &quiet);
+    diag_fini(&quiet);
+    free(path);
+    return ok;
+}
+
 bool
 state_save(const struct state *st, const char *dir)
 {
     struct buf b;
-    bool ok;
+    bool ok, fresh = false;
+
+    /* the records: those given, else the loaded ones, saved as they are */
+    const struct state *base = st->post_parts != NULL ? st->base : st;
+    size_t np = st->post_parts != NULL ? st->npost_parts : st->nrecs;
+    struct fs_part *pp = xcalloc(np + 1, sizeof *pp);
+    uint64_t *off = xcalloc(np + 1, sizeof *off), id = 0;
+    for (size_t i = 0; i < np; i++)
+        pp[i] = st->post_parts != NULL
+                    ? st->post_parts[i]
+                    : (struct fs_part){st->rec[i], st->rec_len[i]};
+    if (np > 0 && !save_posts(base, pp, np, dir, off, &id, &fresh)) {
+        free(pp);
+        free(off);
+        return false;
+    }
 
     buf_init(&b);
     buf_puts(&b, STATE_MAGIC);
@@ -546,37 +681,44 @@ state_save(const struct state *st, const char *dir)
     if (gen.data == NULL)
         rec_sigmap(&b, &st->gen);
     size_t after_gen = b.len;
-    /* the posts, the largest part, are written from where they are */
-    struct fs_part loaded = {st->posts, st->posts_len};
-    const struct fs_part *pp = st->post_parts != NULL ? st->post_parts
-                                                      : &loaded;
-    size_t np = st->post_parts != NULL ? st->npost_parts : 1, total = 0;
-    for (size_t i = 0; i < np; i++)
-        total += pp[i].len;
-    rec_u64(&b, total);
-    size_t head = b.len;
-    buf_add(&b, "", 1); /* the NUL after the posts */
+    rec_u64(&b, st->posts_key);
+    rec_u64(&b, id);
+    rec_u64(&b, np);
+    for (size_t i = 0; i < np; i++) {
+        rec_u64(&b, off[i]);
+        rec_u64(&b, pp[i].len);
+    }
     rec_bytes(&b, st->messages.data, st->messages.len);
-    struct fs_part *parts = xcalloc(np + 4, sizeof *parts);
+    struct fs_part parts[3];
     size_t k = 0;
     if (gen.data != NULL) {
         parts[k++] = (struct fs_part){b.data, before_gen};
         parts[k++] = gen;
-        parts[k++] = (struct fs_part){b.data + after_gen, head - after_gen};
+        parts[k++] = (struct fs_part){b.data + after_gen, b.len - after_gen};
     } else {
-        parts[k++] = (struct fs_part){b.data, head};
+        parts[k++] = (struct fs_part){b.data, b.len};
     }
-    for (size_t i = 0; i < np; i++)
-        parts[k++] = pp[i];
-    parts[k++] = (struct fs_part){b.data + head, b.len - head};
     char *path = fs_join(dir, "state");
     struct diag quiet;
     diag_init(&quiet, NULL);
     ok = (fs_is_dir(dir) || fs_mkdirs(dir, &quiet)) &&
          fs_writev(path, parts, k, &quiet);
     diag_fini(&quiet);
-    free(parts);
+    /* a new posts file replaces the others once the state names it */
+    char **names = ok && fresh ? fs_list(dir) : NULL;
+    for (char **q = names; names != NULL && *q != NULL; q++) {
+        unsigned long long other;
+        char end;
+        if (sscanf(*q, "posts-%llu%c", &other, &end) == 1 && other != id) {
+            char *old = fs_join(dir, *q);
+            unlink(old);
+            free(old);
+        }
+    }
+    fs_list_free(names);
     free(path);
+    free(pp);
+    free(off);
     buf_fini(&b);
     return ok;
 }

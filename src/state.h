@@ -99,16 +99,26 @@ struct state {
     struct inputs inputs;
     struct sigmap cur;    /* the output folder's files */
     struct sigmap gen;    /* the second generation's files */
-    /* the posts, as site.c wrote them: loaded, a part of text; saved, the
-     * parts given, written one after the other (not owned) */
-    const char *posts;
-    size_t posts_len;
+    /* the posts' records, as site.c wrote them, one a post, in the file
+     * posts-ID beside the state, which later builds append to (a record
+     * not changed is not written again), and write anew when more than
+     * half of it is records no longer used.  Loaded: rec[i] (in the
+     * mapped file pmap), rec_len[i].  Saved: the parts given, and those
+     * that are in base's mapped file (the last state) stay where they are;
+     * with none given, the loaded ones. */
+    uint64_t posts_key;   /* site.c's: what the records were made with */
+    uint64_t posts_id;
+    size_t nrecs;
+    const char **rec;
+    size_t *rec_len;
+    char *pmap;
+    size_t pmap_len;
     const struct fs_part *post_parts;
     size_t npost_parts;
+    const struct state *base;
     struct buf messages;  /* what the build printed */
     char *text;           /* a loaded state's file (mapped), which the
-                             paths of inputs, cur and gen and the posts
-                             are in */
+                             paths of inputs, cur and gen are in */
     size_t text_len;
 };
 

@@ -142,6 +142,31 @@ rm "$S/content/posts/earlier-post.md"
 same_as_full "that post deleted again"
 check "their warnings are back" test "$(many)" -gt 3
 
+# the posts' records: an edit appends one to the posts file, which is
+# written anew when most of it is records no longer used; a posts file
+# missing or cut short only means the posts are read again
+P="$S/.public.blog"
+posts_file() { ls "$P"/posts-* 2>/dev/null; }
+before=$(stat -c %i "$(posts_file)")
+printf '\nA small change.\n' >>"$(nth 3)"; bump "$(nth 3)"
+same_as_full "a post edited (its record appended)"
+check "the posts file was appended to, not written anew" test "$before" = "$(stat -c %i "$(posts_file)")"
+long=$(nth 4)
+for i in 1 2 3 4 5 6; do
+  awk -v i="$i" 'n == 2 && !done { for (k = 0; k < 4000; k++) printf "w%d ", i; print "\n"; done = 1 }
+       /^---$/ { n++ } { print }' "$long" >"$TMP/long" && cat "$TMP/long" >"$long"; bump "$long"
+  "$BLOG" build --site "$S" >/dev/null 2>&1
+done
+same_as_full "a post's long excerpt edited six times"
+check "one posts file is left" test "$(posts_file | wc -l)" -eq 1
+ref_size=$(stat -c %s "$TMP"/ref/.public.blog/posts-*)
+check "the posts file was written anew: at most twice what is used" \
+  test "$(stat -c %s "$(posts_file)")" -le $((2 * ref_size + 65536))
+rm "$(posts_file)"; printf '\nAgain.\n' >>"$(nth 5)"; bump "$(nth 5)"
+same_as_full "the posts file removed"
+truncate -s 100 "$(posts_file)"; printf '\nAgain.\n' >>"$(nth 5)"; bump "$(nth 5)"
+same_as_full "the posts file cut short"
+
 # a failed build leaves public/ as it was; fixing it brings it back
 cp -a "$S/public" "$TMP/before"
 broken=$(nth 5); cp "$broken" "$TMP/broken.bak"
