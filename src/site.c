@@ -2151,8 +2151,8 @@ render_sitemap(struct site *s)
      * pages are sorted only when the sitemap is written */
     uint64_t sig = h64_str(s->global, "sitemap");
     for (size_t i = 0; i < s->out->nhtml; i++) {
-        const struct post *p = set_get(&s->urls, s->out->html[i]);
-        uint64_t h = h64_str(H64_INIT, s->out->html[i]);
+        uint64_t h = path_hash(s->out->html[i]);
+        const struct post *p = set_get_h(&s->urls, s->out->html[i], h);
         if (p != NULL)
             h = hash_date(h64_u64(h, p->has_date || p->has_updated),
                           &p->updated);
