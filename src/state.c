@@ -489,8 +489,8 @@ state_load(struct state *st, const char *dir)
     const char *p;
 
     /* mapped, not read: no copy, and only the pages looked at are
-     * faulted in (a later build renames a new state over it, so the file
-     * mapped never changes) */
+     * faulted in (a later build renames a new state over it, and only
+     * appends to the posts file, so what is mapped never changes) */
     *st = (struct state){0};
     char *text = map_file(path, &len);
     free(path);
@@ -563,8 +563,10 @@ state_load(struct state *st, const char *dir)
 static bool
 in_posts_file(const struct state *st, const char *p, size_t len)
 {
-    return st != NULL && st->pmap != NULL && p >= st->pmap &&
-           len <= st->pmap_len && p - st->pmap <= (ptrdiff_t)(st->pmap_len - len);
+    if (st == NULL || st->pmap == NULL || len > st->pmap_len)
+        return false;
+    uintptr_t at = (uintptr_t)p, start = (uintptr_t)st->pmap;
+    return at >= start && at - start <= st->pmap_len - len;
 }
 
 /* Puts the records in the posts file: appended to base's when most of
