@@ -8,8 +8,8 @@
 # Also: the cmark floor (tests/bench/floor.c), a no-op rebuild and a rebuild
 # after editing one post.  Prints figures; asserts nothing.
 #
-# Environment: REPS=3 (runs per tool), WORK=/tmp/blog-bench (WORK=/dev/shm/...
-# for a file system in memory), SKIP_HEXO=1,
+# Environment: REPS=3 (runs per tool), EDITS=5 (edit builds), WORK=/tmp/blog-bench
+# (WORK=/dev/shm/... for a file system in memory), SKIP_HEXO=1,
 # SKIP_HUGO=1, TAGS_N=1000 (posts for the many-tags run; 0: none).
 #
 # Cold builds start with no output, but the previous output is moved aside
@@ -119,15 +119,21 @@ for N in "${SIZES[@]}"; do
       >"$WORK/logs/floor-$N-$r.time"
     parse "$WORK/logs/floor-$N-$r.time" >>"$WORK/res-floor-$N"
   done
-  # rebuilds: nothing changed, then one post edited
+  # rebuilds: nothing changed, then one post edited (the first edit after
+  # a cold build also fills the second generation: edit1, apart), EDITS
+  # times
   for r in $(seq 1 "$REPS"); do
     run noop "$N" "$r" build/blog build --site "$S" --quiet
-    f=$(ls "$S"/content/posts/*.md | sed -n 2p)
+  done
+  f=$(ls "$S"/content/posts/*.md | sed -n 2p)
+  printf '\nEdited first.\n' >>"$f"
+  run edit1 "$N" 1 build/blog build --site "$S" --quiet
+  for r in $(seq 1 "${EDITS:-5}"); do
     printf '\nEdited in run %s.\n' "$r" >>"$f"
     run edit "$N" "$r" build/blog build --site "$S" --quiet
   done
   bw=$(col 1 "$WORK/res-blog-$N"); br=$(col 3 "$WORK/res-blog-$N")
-  for tool in blog hugo hexo floor noop edit; do
+  for tool in blog hugo hexo floor noop edit1 edit; do
     [ -f "$WORK/res-$tool-$N" ] || continue
     w=$(col 1 "$WORK/res-$tool-$N"); c=$(col 2 "$WORK/res-$tool-$N"); m=$(col 3 "$WORK/res-$tool-$N")
     printf '| %s | %s | %.3f | %.2f | %.0f | %.2f× | %.2f× |\n' "$N" "$tool" "$w" "$c" "$m" \
@@ -172,5 +178,5 @@ if [ "$TAGS_N" -gt 0 ]; then
     printf '| %s | %d distinct | %.3f | %.2f× |\n' "$tool" $((5 * TAGS_N)) "$w" "$(awk -v a="$w" -v b="$b" 'BEGIN { print a / b }')"
   done
 fi
-echo "# floor: cmark parse+render of the same posts and writing the bytes blog wrote, two threads (tests/bench/floor.c); noop: rebuild with nothing changed; edit: rebuild after appending a line to one post"
+echo "# floor: cmark parse+render of the same posts and writing the bytes blog wrote, two threads (tests/bench/floor.c); noop: rebuild with nothing changed; edit: rebuild after appending a line to one post (median of EDITS); edit1: the first such rebuild after a cold build, which also fills the second generation"
 echo "# logs: $WORK/logs"
