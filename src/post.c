@@ -488,5 +488,19 @@ char *
 post_page_url(const char *base, size_t k)
 {
     assert(k >= 1);
-    return k == 1 ? xstrdup(base) : xasprintf("%spage/%zu/", base, k);
+    if (k == 1)
+        return xstrdup(base);
+    /* base "page/" k "/", without printf: one a list page a build */
+    char digits[24];
+    size_t nd = 0, nb = strlen(base);
+    for (; k > 0; k /= 10)
+        digits[nd++] = (char)('0' + k % 10);
+    char *u = xmalloc(nb + 5 + nd + 2), *q = u + nb + 5;
+    memcpy(u, base, nb);
+    memcpy(u + nb, "page/", 5);
+    while (nd > 0)
+        *q++ = digits[--nd];
+    *q++ = '/';
+    *q = '\0';
+    return u;
 }

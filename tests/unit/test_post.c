@@ -259,6 +259,12 @@ START_TEST(pagination_counts_and_urls)
     u = post_page_url("", 3);
     ck_assert_str_eq(u, "page/3/");
     free(u);
+    u = post_page_url("tags/tcp/", 1000);
+    ck_assert_str_eq(u, "tags/tcp/page/1000/");
+    free(u);
+    u = post_page_url("", 10);
+    ck_assert_str_eq(u, "page/10/");
+    free(u);
 }
 END_TEST
 
