@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -590,8 +591,10 @@ save_posts(const struct state *base, const struct fs_part *parts, size_t n,
         char *path = posts_path(dir, base->posts_id);
         int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
         free(path);
-        /* appended to, until the file is twice what is used */
-        if (fd >= 0 && fstat(fd, &sb) == 0 &&
+        /* appended to, until the file is twice what is used; locked, so
+         * that another build appending at the same time cannot move the
+         * end between the fstat() and the write */
+        if (fd >= 0 && flock(fd, LOCK_EX) == 0 && fstat(fd, &sb) == 0 &&
             (size_t)sb.st_size + added <= 2 * live + 65536) {
             uint64_t end = (uint64_t)sb.st_size;
             struct fs_part *nw = xcalloc(n + 1, sizeof *nw);
