@@ -31,6 +31,7 @@
 #include "md.h"
 #include "par.h"
 #include "post.h"
+#include "ptab.h"
 #include "scn.h"
 #include "state.h"
 #include "tmpl.h"
@@ -43,129 +44,47 @@
 /* Changes whenever the output for the same input may change. */
 #define BLOG_STATE_VERSION "blog 0.1.0 state 4"
 
-/* ---- a set of strings (output paths), by hash ------------------------- */
+/* ---- sets of strings (output paths, urls...): tables of pointers ----- */
 
-/* Keys are copied (into pool, when the set has one), unless the set was
- * made with lent set: then the caller keeps each key alive as long as the
- * set.  Each slot keeps its
- * key's hash, so that a probe compares strings only when the hashes are
- * equal and growing hashes nothing again. */
-struct strset {
-    const char **slot;
-    const void **data;
-    uint64_t *hash;
-    size_t n, cap;
-    bool lent;
-    struct spool *pool;
-};
-
-static size_t
-set_find(const struct strset *s, const char *key, uint64_t h)
+static const void *
+set_get_h(const struct ptab *s, const char *key, uint64_t h)
 {
-    size_t i = (size_t)h & (s->cap - 1);
-
-    while (s->slot[i] != NULL &&
-           (s->hash[i] != h || strcmp(s->slot[i], key) != 0))
-        i = (i + 1) & (s->cap - 1);
-    return i;
+    const union ptab_val *v = ptab_get(s, key, h);
+    return v != NULL ? v->p : NULL;
 }
 
 static const void *
-set_get_h(const struct strset *s, const char *key, uint64_t h)
-{
-    if (s->cap == 0)
-        return NULL;
-    size_t i = set_find(s, key, h);
-    return s->slot[i] != NULL ? s->data[i] : NULL;
-}
-
-static const void *
-set_get(const struct strset *s, const char *key)
+set_get(const struct ptab *s, const char *key)
 {
     return set_get_h(s, key, path_hash(key));
 }
 
 static bool
-set_has_h(const struct strset *s, const char *key, uint64_t h)
+set_has_h(const struct ptab *s, const char *key, uint64_t h)
 {
-    return s->cap > 0 && s->slot[set_find(s, key, h)] != NULL;
+    return ptab_get(s, key, h) != NULL;
 }
 
 static bool
-set_has(const struct strset *s, const char *key)
+set_has(const struct ptab *s, const char *key)
 {
     return set_has_h(s, key, path_hash(key));
 }
 
-/* Makes room for n keys in all without growing again. */
-static void
-set_reserve(struct strset *s, size_t n)
-{
-    if (2 * n <= s->cap)
-        return;
-    struct strset t = {.lent = s->lent, .pool = s->pool};
-    t.cap = s->cap ? s->cap : 64;
-    while (t.cap < 2 * n)
-        t.cap *= 2;
-    t.slot = xcalloc(t.cap, sizeof *t.slot);
-    t.data = xcalloc(t.cap, sizeof *t.data);
-    t.hash = xcalloc(t.cap, sizeof *t.hash);
-    for (size_t i = 0; i < s->cap; i++) {
-        if (s->slot[i] != NULL) {
-            size_t j = (size_t)s->hash[i] & (t.cap - 1);
-            while (t.slot[j] != NULL)
-                j = (j + 1) & (t.cap - 1);
-            t.slot[j] = s->slot[i];
-            t.data[j] = s->data[i];
-            t.hash[j] = s->hash[i];
-            t.n++;
-        }
-    }
-    free(s->slot);
-    free(s->data);
-    free(s->hash);
-    *s = t;
-}
-
 /* Adds key, whose path_hash() is h, with data; returns the old data if
- * key was there. */
+ * key was there ("" for NULL data). */
 static const void *
-set_put_h(struct strset *s, const char *key, uint64_t h, const void *data)
+set_put_h(struct ptab *s, const char *key, uint64_t h, const void *data)
 {
-    if (2 * (s->n + 1) > s->cap)
-        set_reserve(s, s->cap ? s->cap : 32);
-    size_t i = set_find(s, key, h);
-    if (s->slot[i] != NULL)
-        return s->data[i] != NULL ? s->data[i] : "";
-    s->slot[i] = s->lent   ? key
-                 : s->pool ? spool_strdup(s->pool, key)
-                           : xstrdup(key);
-    s->data[i] = data;
-    s->hash[i] = h;
-    s->n++;
-    return NULL;
+    bool had;
+    size_t i = ptab_put(s, key, h, (union ptab_val){.p = data}, &had);
+    return !had ? NULL : s->val[i].p != NULL ? s->val[i].p : "";
 }
 
 static const void *
-set_put(struct strset *s, const char *key, const void *data)
+set_put(struct ptab *s, const char *key, const void *data)
 {
     return set_put_h(s, key, path_hash(key), data);
-}
-
-static void
-set_fini(struct strset *s)
-{
-    bool lent = s->lent;
-    struct spool *pool = s->pool;
-
-    for (size_t i = 0; !lent && pool == NULL && i < s->cap; i++)
-        free((char *)s->slot[i]);
-    free(s->slot);
-    free(s->data);
-    free(s->hash);
-    memset(s, 0, sizeof *s);
-    s->lent = lent;
-    s->pool = pool;
 }
 
 static int
@@ -238,8 +157,8 @@ struct taxonomy {
     const char *dir;   /* url folder: "tags" */
     struct term **terms;
     size_t n;
-    struct strset by_slug;
-    struct strset spelled; /* each spelling of a term -> struct spelling */
+    struct ptab by_slug;
+    struct ptab spelled; /* each spelling of a term -> struct spelling */
     struct list *lists;  /* each term's list, in slug order */
     struct val *index;   /* each term's data, for the page of all terms */
 };
@@ -271,15 +190,15 @@ struct site {
     uint64_t global;       /* model and what every page shows of the site */
     struct state *prev;    /* the last build's state; NULL: a full build */
     struct state next;     /* this build's */
-    struct strset cached;  /* source path -> light post of the last build */
+    struct ptab cached;  /* source path -> light post of the last build */
     struct post *light_block; /* where those posts are */
-    struct strset scanned; /* input path -> its struct input (this build's
+    struct ptab scanned; /* input path -> its struct input (this build's
                               scan; empty when checking) */
     bool gen;              /* tmp is the second generation, being updated */
     bool reuse;            /* tmp holds links to the old site's files */
     bool planned;          /* a job: its path was registered by the plan */
-    struct strset urls;    /* page url -> its post (clash check) */
-    struct strset failed;  /* templates whose rendering failed once */
+    struct ptab urls;    /* page url -> its post (clash check) */
+    struct ptab failed;  /* templates whose rendering failed once */
     char *tmp;             /* the folder being written */
 };
 
@@ -287,7 +206,7 @@ struct site {
  * to change it while they run. */
 struct outputs {
     pthread_mutex_t lock;
-    struct strset paths;   /* every file written, relative to the output */
+    struct ptab paths;   /* every file written, relative to the output */
     char **html;           /* every HTML page's url, for the sitemap */
     size_t nhtml, caphtml;
     struct spool pool;     /* the strings of paths, html and next.cur */
@@ -1148,12 +1067,12 @@ read_sources(struct site *s)
     s->found = NULL;
     s->nfound = s->capfound = 0;
     for (size_t i = 0; i < s->cached.cap; i++) {
-        struct post *c = (struct post *)s->cached.data[i];
-        if (s->cached.slot[i] != NULL && c != NULL && !c->taken)
+        struct post *c = (struct post *)s->cached.val[i].p;
+        if (s->cached.key[i] != NULL && c != NULL && !c->taken)
             post_free(c);
     }
-    set_fini(&s->cached);
-    set_fini(&s->scanned);
+    ptab_fini(&s->cached);
+    ptab_fini(&s->scanned);
 }
 
 /* The folders being walked, innermost first: a link that leads back to
@@ -1321,7 +1240,7 @@ generated_at(const char *url)
 static void
 check_urls(struct site *s, struct post **list, size_t n)
 {
-    set_reserve(&s->urls, s->urls.n + n);
+    ptab_reserve(&s->urls, s->urls.n + n);
     for (size_t i = 0; i < n; i++) {
         const struct post *p = list[i];
         uint64_t h = path_hash(p->url);
@@ -1459,15 +1378,15 @@ free_taxonomy(struct taxonomy *t)
         free(t->terms[i]);
     }
     free(t->terms);
-    set_fini(&t->by_slug);
+    ptab_fini(&t->by_slug);
     for (size_t i = 0; i < t->spelled.cap; i++) {
-        struct spelling *sp = (struct spelling *)t->spelled.data[i];
-        if (t->spelled.slot[i] != NULL) {
+        struct spelling *sp = (struct spelling *)t->spelled.val[i].p;
+        if (t->spelled.key[i] != NULL) {
             val_free(sp->data);
             free(sp);
         }
     }
-    set_fini(&t->spelled);
+    ptab_fini(&t->spelled);
 }
 
 /* ---- template data ---------------------------------------------------- */
@@ -1888,7 +1807,7 @@ struct job {
     size_t i;                /* the post's or page's index; the page number */
     bool page;
     struct diag d;
-    struct strset failed;
+    struct ptab failed;
 };
 
 struct jobs {
@@ -1931,7 +1850,7 @@ run_job(void *arg, size_t i)
 
     diag_init_sub(&j->d, r->s->d);
     own.d = &j->d;
-    own.failed = (struct strset){0};
+    own.failed = (struct ptab){0};
     own.planned = true;
     if (j->list != NULL)
         render_list_page(&own, j->list, j->i);
@@ -1952,17 +1871,17 @@ run_jobs(struct site *s, struct jobs *j)
         struct job *job = &j->v[i];
         bool again = false;
         for (size_t k = 0; k < job->failed.cap; k++)
-            if (job->failed.slot[k] != NULL &&
-                set_has(&s->failed, job->failed.slot[k]))
+            if (job->failed.key[k] != NULL &&
+                set_has(&s->failed, job->failed.key[k]))
                 again = true;
         if (!again) {
             diag_merge(s->d, &job->d);
             for (size_t k = 0; k < job->failed.cap; k++)
-                if (job->failed.slot[k] != NULL)
-                    set_put(&s->failed, job->failed.slot[k], NULL);
+                if (job->failed.key[k] != NULL)
+                    set_put(&s->failed, job->failed.key[k], NULL);
         }
         diag_fini(&job->d);
-        set_fini(&job->failed);
+        ptab_fini(&job->failed);
     }
     free(j->v);
     *j = (struct jobs){0};
@@ -2467,11 +2386,11 @@ remove_unwritten(struct site *s)
 {
     const struct sigmap *g = &s->prev->gen;
 
-    for (size_t i = 0; i < g->cap; i++) {
-        if (g->path[i] == NULL ||
-            set_has_h(&s->out->paths, g->path[i], g->hash[i]))
+    for (size_t i = 0; i < g->t.cap; i++) {
+        if (g->t.key[i] == NULL ||
+            set_has_h(&s->out->paths, g->t.key[i], g->t.hash[i]))
             continue;
-        char *path = fs_join(s->tmp, g->path[i]);
+        char *path = fs_join(s->tmp, g->t.key[i]);
         unlink(path);
         for (char *slash = strrchr(path, '/');
              slash != NULL && (size_t)(slash - path) > strlen(s->tmp);
@@ -2629,14 +2548,14 @@ struct link_check {
 static bool
 same_files(const struct site *s)
 {
-    const struct strset *paths = &s->out->paths;
+    const struct ptab *paths = &s->out->paths;
     uint64_t sig;
 
-    if (s->prev == NULL || s->prev->cur.n != paths->n)
+    if (s->prev == NULL || s->prev->cur.t.n != paths->n)
         return false;
     for (size_t i = 0; i < paths->cap; i++)
-        if (paths->slot[i] != NULL &&
-            !sigmap_get_h(&s->prev->cur, paths->slot[i], paths->hash[i],
+        if (paths->key[i] != NULL &&
+            !sigmap_get_h(&s->prev->cur, paths->key[i], paths->hash[i],
                           &sig))
             return false;
     return true;
@@ -2899,7 +2818,7 @@ load_cached(struct site *s)
     /* one allocation for all (zeroed pages, not a memset a post) */
     s->light_block = c.block = xcalloc(n + 1, sizeof *c.block);
     par_for(n, get_post_i, &c);
-    set_reserve(&s->cached, n);
+    ptab_reserve(&s->cached, n);
     for (size_t i = 0; i < n; i++)
         if (c.post[i] != NULL &&
             set_put(&s->cached, c.post[i]->src, c.post[i]) != NULL)
@@ -2949,7 +2868,7 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
 
     for (size_t i = 0; i < s->out->paths.cap; i++) {
         uint64_t sig;
-        const char *path = s->out->paths.slot[i];
+        const char *path = s->out->paths.key[i];
         uint64_t h = s->out->paths.hash[i];
         if (path != NULL && !sigmap_get_h(&n->cur, path, h, &sig))
             sigmap_put_h(&n->cur, path, h, 0); /* written every time */
@@ -3056,7 +2975,7 @@ site_build(const struct site_opts *o, struct diag *d)
 {
     struct outputs out = {.lock = PTHREAD_MUTEX_INITIALIZER};
     struct site s = {.o = o, .d = d, .out = &out};
-    out.paths.pool = s.next.cur.pool = &out.pool;
+    out.paths.pool = s.next.cur.t.pool = &out.pool;
     /* keys that live as long as their sets: inputs, posts' paths, urls */
     s.scanned.lent = s.cached.lent = s.urls.lent = true;
     struct state prev = {0};
@@ -3081,7 +3000,7 @@ site_build(const struct site_opts *o, struct diag *d)
             free(t);
         }
         const struct inputs *in = &s.next.inputs;
-        set_reserve(&s.scanned, in->n);
+        ptab_reserve(&s.scanned, in->n);
         for (size_t i = 0; i < in->n; i++)
             set_put(&s.scanned, in->v[i].path, &in->v[i]);
         phase("scan");
@@ -3210,11 +3129,11 @@ out:
     free_taxonomy(&s.tax[0]);
     free_taxonomy(&s.tax[1]);
     free(out.html);
-    set_fini(&out.paths);
+    ptab_fini(&out.paths);
     pthread_mutex_destroy(&out.lock);
-    set_fini(&s.urls);
-    set_fini(&s.failed);
-    set_fini(&s.scanned);
+    ptab_fini(&s.urls);
+    ptab_fini(&s.failed);
+    ptab_fini(&s.scanned);
     val_free(s.site_val);
     tmpl_set_free(s.tmpl);
     val_free(s.config);

@@ -138,65 +138,16 @@ rec_peek_str(struct rec *r)
     return p;
 }
 
-/* ---- sigmap: open addressing on the path's hash ---------------------- */
-
-uint64_t
-path_hash(const char *path)
-{
-    return h64_str(H64_INIT, path);
-}
-
-static size_t
-sig_find(const struct sigmap *m, const char *path, uint64_t h)
-{
-    size_t i = (size_t)h & (m->cap - 1);
-
-    while (m->path[i] != NULL &&
-           (m->hash[i] != h || strcmp(m->path[i], path) != 0))
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-static void
-sigmap_alloc(struct sigmap *m, size_t cap)
-{
-    m->cap = cap;
-    m->path = xcalloc(cap, sizeof *m->path);
-    m->sig = xcalloc(cap, sizeof *m->sig);
-    m->hash = xcalloc(cap, sizeof *m->hash);
-}
+/* ---- sigmap: a path table of signatures ------------------------------ */
 
 void
 sigmap_put_h(struct sigmap *m, const char *path, uint64_t h, uint64_t sig)
 {
-    if (2 * (m->n + 1) > m->cap) {
-        struct sigmap big = {.borrowed = m->borrowed, .pool = m->pool};
-        sigmap_alloc(&big, m->cap ? 2 * m->cap : 64);
-        for (size_t k = 0; k < m->cap; k++) {
-            if (m->path[k] != NULL) {
-                size_t j = (size_t)m->hash[k] & (big.cap - 1);
-                while (big.path[j] != NULL)
-                    j = (j + 1) & (big.cap - 1);
-                big.path[j] = m->path[k];
-                big.sig[j] = m->sig[k];
-                big.hash[j] = m->hash[k];
-                big.n++;
-            }
-        }
-        free(m->path);
-        free(m->sig);
-        free(m->hash);
-        *m = big;
-    }
-    size_t i = sig_find(m, path, h);
+    bool had;
+    size_t i = ptab_put(&m->t, path, h, (union ptab_val){.u = sig}, &had);
+
+    m->t.val[i].u = sig;
     m->rec = NULL; /* changed: written anew */
-    if (m->path[i] == NULL) {
-        m->path[i] = m->pool != NULL ? spool_strdup(m->pool, path)
-                                     : xstrdup(path);
-        m->hash[i] = h;
-        m->n++;
-    }
-    m->sig[i] = sig;
 }
 
 void
@@ -209,12 +160,11 @@ bool
 sigmap_get_h(const struct sigmap *m, const char *path, uint64_t h,
              uint64_t *sig)
 {
-    if (m->cap == 0)
+    const union ptab_val *v = ptab_get(&m->t, path, h);
+
+    if (v == NULL)
         return false;
-    size_t i = sig_find(m, path, h);
-    if (m->path[i] == NULL)
-        return false;
-    *sig = m->sig[i];
+    *sig = v->u;
     return true;
 }
 
@@ -227,11 +177,7 @@ sigmap_get(const struct sigmap *m, const char *path, uint64_t *sig)
 void
 sigmap_fini(struct sigmap *m)
 {
-    for (size_t i = 0; i < m->cap && !m->borrowed && m->pool == NULL; i++)
-        free(m->path[i]);
-    free(m->path);
-    free(m->sig);
-    free(m->hash);
+    ptab_fini(&m->t);
     *m = (struct sigmap){0};
 }
 
@@ -240,17 +186,19 @@ sigmap_fini(struct sigmap *m)
 static void
 rec_sigmap(struct buf *b, const struct sigmap *m)
 {
+    const struct ptab *t = &m->t;
+
     if (m->rec != NULL) { /* as it was loaded */
         buf_add(b, m->rec, m->rec_len);
         return;
     }
-    rec_u64(b, m->cap);
-    rec_u64(b, m->n);
-    for (size_t i = 0; i < m->cap; i++) {
-        if (m->path[i] != NULL) {
-            rec_str(b, m->path[i]);
-            rec_u64(b, m->sig[i]);
-            rec_u64(b, m->hash[i]);
+    rec_u64(b, t->cap);
+    rec_u64(b, t->n);
+    for (size_t i = 0; i < t->cap; i++) {
+        if (t->key[i] != NULL) {
+            rec_str(b, t->key[i]);
+            rec_u64(b, t->val[i].u);
+            rec_u64(b, t->hash[i]);
         } else {
             rec_str(b, NULL);
         }
@@ -264,8 +212,9 @@ get_sigmap(struct rec *r, struct sigmap *m)
 {
     const char *start = r->p;
     uint64_t cap = rec_get_u64(r), n = rec_get_u64(r), used = 0;
+    struct ptab *t = &m->t;
 
-    m->borrowed = true;
+    t->lent = true;
     if (r->bad || cap == 0)
         return;
     if (cap > ((uint64_t)1 << 27) || (cap & (cap - 1)) != 0 ||
@@ -273,19 +222,22 @@ get_sigmap(struct rec *r, struct sigmap *m)
         r->bad = true;
         return;
     }
-    sigmap_alloc(m, (size_t)cap);
-    for (size_t i = 0; i < m->cap && !r->bad; i++) {
+    t->cap = (size_t)cap;
+    t->key = xcalloc(t->cap, sizeof *t->key);
+    t->hash = xcalloc(t->cap, sizeof *t->hash);
+    t->val = xcalloc(t->cap, sizeof *t->val);
+    for (size_t i = 0; i < t->cap && !r->bad; i++) {
         const char *path = rec_peek_str(r);
         if (path == NULL)
             continue;
-        m->path[i] = (char *)path;
-        m->sig[i] = rec_get_u64(r);
-        m->hash[i] = rec_get_u64(r);
+        t->key[i] = path;
+        t->val[i].u = rec_get_u64(r);
+        t->hash[i] = rec_get_u64(r);
         used++;
     }
     if (used != n)
         r->bad = true;
-    m->n = (size_t)used;
+    t->n = (size_t)used;
     m->rec = start;
     m->rec_len = (size_t)(r->p - start);
 }

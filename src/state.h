@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "fs.h"
+#include "ptab.h"
 #include "xmem.h"
 
 /* 64-bit hashes, for signatures and content keys: eight bytes a step. */
@@ -45,14 +46,9 @@ const char *rec_peek_str(struct rec *r);
 const char *rec_get_bytes(struct rec *r, size_t *n); /* NUL after them */
 
 /* ---- a map from path to signature ---- */
-/* The hash of a path for the maps and sets that index paths. */
-uint64_t path_hash(const char *path);
 struct sigmap {
-    char **path;
-    uint64_t *sig, *hash; /* hash: each path's path_hash() */
-    size_t n, cap;
-    bool borrowed; /* the paths are in a loaded state's text: read only */
-    struct spool *pool; /* where the paths put are copied, if not NULL */
+    struct ptab t;   /* path -> signature (val.u); t.lent: the paths are
+                        in a loaded state's text, read only */
     const char *rec; /* loaded and not changed since: its bytes there */
     size_t rec_len;
 };

@@ -1,0 +1,94 @@
+#include "ptab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+uint64_t
+path_hash(const char *key)
+{
+    return h64_str(H64_INIT, key);
+}
+
+size_t
+ptab_find(const struct ptab *t, const char *key, uint64_t h)
+{
+    size_t i = (size_t)h & (t->cap - 1);
+
+    while (t->key[i] != NULL &&
+           (t->hash[i] != h || strcmp(t->key[i], key) != 0))
+        i = (i + 1) & (t->cap - 1);
+    return i;
+}
+
+void
+ptab_reserve(struct ptab *t, size_t n)
+{
+    if (2 * n <= t->cap)
+        return;
+    struct ptab big = {.lent = t->lent, .pool = t->pool};
+    big.cap = t->cap ? t->cap : 64;
+    while (big.cap < 2 * n)
+        big.cap *= 2;
+    big.key = xcalloc(big.cap, sizeof *big.key);
+    big.hash = xcalloc(big.cap, sizeof *big.hash);
+    big.val = xcalloc(big.cap, sizeof *big.val);
+    for (size_t i = 0; i < t->cap; i++) {
+        if (t->key[i] != NULL) {
+            size_t j = (size_t)t->hash[i] & (big.cap - 1);
+            while (big.key[j] != NULL)
+                j = (j + 1) & (big.cap - 1);
+            big.key[j] = t->key[i];
+            big.hash[j] = t->hash[i];
+            big.val[j] = t->val[i];
+            big.n++;
+        }
+    }
+    free(t->key);
+    free(t->hash);
+    free(t->val);
+    *t = big;
+}
+
+size_t
+ptab_put(struct ptab *t, const char *key, uint64_t h, union ptab_val val,
+         bool *had)
+{
+    if (2 * (t->n + 1) > t->cap)
+        ptab_reserve(t, t->cap ? t->cap : 32);
+    size_t i = ptab_find(t, key, h);
+    *had = t->key[i] != NULL;
+    if (*had)
+        return i;
+    t->key[i] = t->lent   ? key
+                : t->pool ? spool_strdup(t->pool, key)
+                          : xstrdup(key);
+    t->hash[i] = h;
+    t->val[i] = val;
+    t->n++;
+    return i;
+}
+
+const union ptab_val *
+ptab_get(const struct ptab *t, const char *key, uint64_t h)
+{
+    if (t->cap == 0)
+        return NULL;
+    size_t i = ptab_find(t, key, h);
+    return t->key[i] != NULL ? &t->val[i] : NULL;
+}
+
+void
+ptab_fini(struct ptab *t)
+{
+    bool lent = t->lent;
+    struct spool *pool = t->pool;
+
+    for (size_t i = 0; !lent && pool == NULL && i < t->cap; i++)
+        free((char *)t->key[i]);
+    free(t->key);
+    free(t->hash);
+    free(t->val);
+    *t = (struct ptab){.lent = lent, .pool = pool};
+}
