@@ -119,8 +119,9 @@ struct post {
      * the excerpt, and longer says whether the body goes on */
     bool light, longer, taken;
     /* a light post's strings (src, stem, title, layout, url, description,
-     * messages) and, while md_borrowed, its excerpt and links are in the
-     * loaded state's text, as is its record (rec, rec_len) */
+     * messages, links_said) and, while md_borrowed, its excerpt and links
+     * are in the last state's posts file (mapped), as is its record (rec,
+     * rec_len) */
     bool borrowed, md_borrowed;
     bool in_block; /* in site.light_block, freed with it */
     const char *rec;
@@ -711,7 +712,7 @@ get_post(struct rec *r, struct post *p)
     size_t n;
     const char *ex;
 
-    /* the strings stay in the state's text, which outlives the posts */
+    /* the strings stay in the mapped posts file, which outlives the posts */
     p->light = p->borrowed = p->md_borrowed = p->in_block = true;
     p->rec = r->p;
     p->src = (char *)rec_peek_str(r);
@@ -2592,12 +2593,12 @@ check_post_links(void *arg, size_t i)
     p->rec = NULL; /* its record says what the check said: made again */
 }
 
-/* check_links() on par_jobs() threads, the messages in the posts' order */
+/* check_links() on par_jobs() threads, the messages in the posts' order;
+ * same: same_files(), worked out once for the posts and the pages */
 static void
-check_all_links(struct site *s, struct post **list, size_t count)
+check_all_links(struct site *s, struct post **list, size_t count, bool same)
 {
-    struct link_check c = {s, list, xcalloc(count + 1, sizeof *c.d),
-                           same_files(s)};
+    struct link_check c = {s, list, xcalloc(count + 1, sizeof *c.d), same};
 
     par_for(count, check_post_links, &c);
     for (size_t i = 0; i < count; i++) {
@@ -3099,8 +3100,9 @@ site_build(const struct site_opts *o, struct diag *d)
     phase("feed");
     build_diagrams(&s);
     phase("diagrams");
-    check_all_links(&s, s.posts, s.nposts);
-    check_all_links(&s, s.pages, s.npages);
+    bool same_out = same_files(&s);
+    check_all_links(&s, s.posts, s.nposts, same_out);
+    check_all_links(&s, s.pages, s.npages, same_out);
     phase("links");
     if (diag_errors(d) > errors0)
         goto out;

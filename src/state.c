@@ -188,10 +188,6 @@ rec_sigmap(struct buf *b, const struct sigmap *m)
 {
     const struct ptab *t = &m->t;
 
-    if (m->rec != NULL) { /* as it was loaded */
-        buf_add(b, m->rec, m->rec_len);
-        return;
-    }
     rec_u64(b, t->cap);
     rec_u64(b, t->n);
     for (size_t i = 0; i < t->cap; i++) {
@@ -416,6 +412,35 @@ posts_path(const char *dir, uint64_t id)
     return xasprintf("%s/posts-%llu", dir, (unsigned long long)id);
 }
 
+/* Whether name is a posts file's, posts-ID; its ID in *id. */
+static bool
+posts_file_id(const char *name, uint64_t *id)
+{
+    unsigned long long k;
+    char end;
+
+    if (sscanf(name, "posts-%llu%c", &k, &end) != 1)
+        return false;
+    *id = (uint64_t)k;
+    return true;
+}
+
+/* Writes the parts to path in dir (made if missing), saying nothing: a
+ * state that cannot be written only means a full build next time. */
+static bool
+write_quietly(const char *dir, const char *path, const struct fs_part *parts,
+              size_t n)
+{
+    struct diag quiet;
+    bool ok;
+
+    diag_init(&quiet, NULL);
+    ok = (fs_is_dir(dir) || fs_mkdirs(dir, &quiet)) &&
+         fs_writev(path, parts, n, &quiet);
+    diag_fini(&quiet);
+    return ok;
+}
+
 void
 state_fini(struct state *st)
 {
@@ -455,7 +480,7 @@ state_load(struct state *st, const char *dir)
         return false;
     }
     r = (struct rec){text + strlen(STATE_MAGIC), text + len, false};
-    st->text = text; /* the paths and the posts stay in it */
+    st->text = text; /* the paths of inputs, cur and gen stay in it */
     st->text_len = len;
     st->opts = rec_get_u64(&r);
     st->public_ino = rec_get_u64(&r);
@@ -575,10 +600,9 @@ save_posts(const struct state *base, const struct fs_part *parts, size_t n,
     *id = 1;
     char **names = fs_list(dir);
     for (char **q = names; names != NULL && *q != NULL; q++) {
-        unsigned long long k;
-        char end;
-        if (sscanf(*q, "posts-%llu%c", &k, &end) == 1 && k >= *id)
-            *id = (uint64_t)k + 1;
+        uint64_t k;
+        if (posts_file_id(*q, &k) && k >= *id)
+            *id = k + 1;
     }
     fs_list_free(names);
     *fresh = true;
@@ -588,11 +612,7 @@ save_posts(const struct state *base, const struct fs_part *parts, size_t n,
         end += parts[i].len;
     }
     char *path = posts_path(dir, *id);
-    struct diag quiet;
-    diag_init(&quiet, NULL);
-    ok = (fs_is_dir(dir) || fs_mkdirs(dir, &quiet)) &&
-         fs_writev(path, parts, n, &quiet);
-    diag_fini(&quiet);
+    ok = write_quietly(dir, path, parts, n);
     free(path);
     return ok;
 }
@@ -630,14 +650,16 @@ state_save(const struct state *st, const char *dir)
         rec_u64(&b, st->inputs.v[i].mtime_ns);
         rec_u64(&b, st->inputs.v[i].ino);
     }
-    rec_sigmap(&b, &st->cur);
-    /* the second generation's map is often the last state's, unchanged:
-     * then it is written from where it was loaded */
-    size_t before_gen = b.len;
-    struct fs_part gen = {st->gen.rec, st->gen.rec_len};
-    if (gen.data == NULL)
-        rec_sigmap(&b, &st->gen);
-    size_t after_gen = b.len;
+    /* a map loaded and not changed since (the second generation's is
+     * often the last state's) is written from where it was loaded: the
+     * state is the parts of b between them */
+    const struct sigmap *maps[2] = {&st->cur, &st->gen};
+    size_t cut[2];
+    for (size_t i = 0; i < 2; i++) {
+        cut[i] = b.len;
+        if (maps[i]->rec == NULL)
+            rec_sigmap(&b, maps[i]);
+    }
     rec_u64(&b, st->posts_key);
     rec_u64(&b, id);
     rec_u64(&b, np);
@@ -646,27 +668,23 @@ state_save(const struct state *st, const char *dir)
         rec_u64(&b, pp[i].len);
     }
     rec_bytes(&b, st->messages.data, st->messages.len);
-    struct fs_part parts[3];
-    size_t k = 0;
-    if (gen.data != NULL) {
-        parts[k++] = (struct fs_part){b.data, before_gen};
-        parts[k++] = gen;
-        parts[k++] = (struct fs_part){b.data + after_gen, b.len - after_gen};
-    } else {
-        parts[k++] = (struct fs_part){b.data, b.len};
+    struct fs_part parts[5];
+    size_t k = 0, from = 0;
+    for (size_t i = 0; i < 2; i++) {
+        if (maps[i]->rec == NULL)
+            continue;
+        parts[k++] = (struct fs_part){b.data + from, cut[i] - from};
+        parts[k++] = (struct fs_part){maps[i]->rec, maps[i]->rec_len};
+        from = cut[i];
     }
+    parts[k++] = (struct fs_part){b.data + from, b.len - from};
     char *path = fs_join(dir, "state");
-    struct diag quiet;
-    diag_init(&quiet, NULL);
-    ok = (fs_is_dir(dir) || fs_mkdirs(dir, &quiet)) &&
-         fs_writev(path, parts, k, &quiet);
-    diag_fini(&quiet);
+    ok = write_quietly(dir, path, parts, k);
     /* a new posts file replaces the others once the state names it */
     char **names = ok && fresh ? fs_list(dir) : NULL;
     for (char **q = names; names != NULL && *q != NULL; q++) {
-        unsigned long long other;
-        char end;
-        if (sscanf(*q, "posts-%llu%c", &other, &end) == 1 && other != id) {
+        uint64_t other;
+        if (posts_file_id(*q, &other) && other != id) {
             char *old = fs_join(dir, *q);
             unlink(old);
             free(old);
