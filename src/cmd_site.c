@@ -86,7 +86,8 @@ site_cmd(int argc, char **argv, bool dry_run)
 {
     const char *cmd = dry_run ? "check" : "build";
     struct site_opts o = {.site_dir = ".", .out_dir = NULL,
-                          .drafts = false, .dry_run = dry_run};
+                          .drafts = false, .dry_run = dry_run,
+                          .exiting = true};
     struct diag d;
     char *out = NULL;
     bool quiet = false, ok;

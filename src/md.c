@@ -806,6 +806,7 @@ md_render(const char *text, size_t len, const char *path, int first_line,
     cur_arena = NULL;
     arena_fini(&arena);
     ids_fini(&ids);
+    out->html_len = html.len;
     out->html = buf_detach(&html);
     if (raw.n > 0) {
         /* placeholders change length: recompute the excerpt boundary */
@@ -814,6 +815,7 @@ md_render(const char *text, size_t len, const char *path, int first_line,
         out->excerpt_len = strlen(ex);
         free(ex);
         out->html = unraw(out->html, &raw);
+        out->html_len = strlen(out->html);
     }
     for (size_t i = 0; i < raw.n; i++)
         free(raw.text[i]);

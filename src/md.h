@@ -28,6 +28,7 @@ struct md_link {
 
 struct md_result {
     char *html;          /* the whole body */
+    size_t html_len;     /* strlen(html) */
     size_t excerpt_len;  /* html[0..excerpt_len) is the excerpt */
     bool has_more;       /* an explicit <!-- more --> marker was found */
     struct md_link *links;

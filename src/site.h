@@ -18,6 +18,10 @@ struct site_opts {
     bool dry_run;         /* check only: write nothing */
     bool full;            /* ignore what the last build left (.OUT.blog/) */
     enum site_link_check link_check; /* DEFAULT: what site.yaml says */
+    bool exiting;         /* the process ends after this build: the posts
+                           * are left for exit() to give back (except in
+                           * builds with AddressSanitizer, whose leak check
+                           * must see them freed) */
 };
 
 /* Builds the site.  Reports every content error to d; returns true only

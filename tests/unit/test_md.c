@@ -12,6 +12,8 @@ render(const char *text, const char *root, struct diag *d)
     struct md_result r;
 
     ck_assert(md_render(text, strlen(text), "p.md", 5, root, &r, d));
+    /* the length is the html's, also after {% raw %} blocks are put back */
+    ck_assert_uint_eq(r.html_len, strlen(r.html));
     return r;
 }
 
