@@ -1634,6 +1634,7 @@ render_page(struct site *s, const char *inner, struct val *ctx,
 
     buf_init(&body);
     buf_init(&page);
+    buf_reserve(&body, 16384); /* most pages: no growing */
     lend(ctx, "site", s->site_val);
     val_set_str(ctx, "page_title", title != NULL ? title : "");
     val_set_bool(ctx, "is_home", url[0] == '\0');
@@ -1649,8 +1650,9 @@ render_page(struct site *s, const char *inner, struct val *ctx,
         set_put(&s->failed, inner, NULL);
         goto out;
     }
-    val_set(ctx, "content", val_strn(body.data != NULL ? body.data : "",
-                                     body.len));
+    /* the body outlives the layout's render, which borrows it */
+    val_set(ctx, "content", val_str_lend(body.data, body.len));
+    buf_reserve(&page, body.len + 4096);
     if (!tmpl_render(s->tmpl, "layout", ctx, &page, s->d)) {
         set_put(&s->failed, "layout", NULL);
         goto out;
@@ -1662,6 +1664,7 @@ render_page(struct site *s, const char *inner, struct val *ctx,
         note_html(s, url);
 out:
     unlend(ctx, "site");
+    val_free(val_take(ctx, "content")); /* before the body it shows */
     buf_fini(&body);
     buf_fini(&page);
     return ok;
