@@ -278,33 +278,36 @@ post_date_ymd(const struct post_date *dt, char *out)
 char *
 post_slugify(const char *s)
 {
-    struct buf b;
+    /* at most "-sharp" (6 bytes) for each byte of s */
+    size_t n = strlen(s);
+    char *out = xmalloc(6 * n + 1), *o = out;
     bool dash = false;
 
-    buf_init(&b);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        const char *word = NULL;
-        if (*p == '+')
-            word = "plus";
-        else if (*p == '#')
-            word = "sharp";
-        if (isalnum(*p) || *p >= 0x80 || word != NULL) {
-            if (dash && b.len > 0)
-                buf_putc(&b, '-');
-            dash = false;
-            if (word != NULL) {
-                if (b.len > 0 && b.data[b.len - 1] != '-')
-                    buf_putc(&b, '-');
-                buf_puts(&b, word);
-                dash = true;
-            } else {
-                buf_putc(&b, (char)tolower(*p));
-            }
-        } else {
+        unsigned c = *p;
+        const char *word = c == '+' ? "plus" : c == '#' ? "sharp" : NULL;
+        bool ascii_alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                           (c >= 'A' && c <= 'Z');
+        if (!ascii_alnum && c < 0x80 && word == NULL) {
             dash = true;
+            continue;
+        }
+        if (dash && o > out)
+            *o++ = '-';
+        dash = false;
+        if (word != NULL) {
+            if (o > out && o[-1] != '-')
+                *o++ = '-';
+            size_t k = strlen(word);
+            memcpy(o, word, k);
+            o += k;
+            dash = true;
+        } else {
+            *o++ = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
         }
     }
-    return buf_detach(&b);
+    *o = '\0';
+    return out;
 }
 
 /* The slugs of the terms taken so far, so that a post with 20 000 tags

@@ -113,6 +113,8 @@ START_TEST(slugs_fold_everything_but_letters_and_digits)
         {"C#", "c-sharp"},
         {"Über Netze", "\xc3\x9c" "ber-netze"},
         {"!!!", ""},
+        {"a+b#c", "a-plus-b-sharp-c"},
+        {"--Mixed_CASE 42--", "mixed-case-42"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *s = post_slugify(cases[i][0]);
