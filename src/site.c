@@ -177,6 +177,7 @@ struct site {
     long per_page;
     int link_mode;    /* SITE_LINKS_ERROR or SITE_LINKS_WARN */
     struct tmpl_set *tmpl;
+    struct tmpl_memo *memo; /* of the summaries, while the lists render */
     struct post **posts;
     size_t nposts;
     struct post **pages;
@@ -1470,6 +1471,9 @@ summary_val(const struct site *s, const struct post *p)
 {
     struct val *m = val_map_static(16);
 
+    /* the same on every list page, until the posts are freed: what the
+     * list's template renders for it is rendered once (s->memo) */
+    m->stable = true;
     /* the post outlives its summary: its strings are lent */
     val_set(m, "title", val_str_lend(p->title, strlen(p->title)));
     set_url(s, m, "url", p->url);
@@ -1646,14 +1650,14 @@ render_page(struct site *s, const char *inner, struct val *ctx,
      * repeated for every tag page or post that uses it */
     if (set_has(&s->failed, inner) || set_has(&s->failed, "layout"))
         goto out;
-    if (!tmpl_render(s->tmpl, inner, ctx, &body, s->d)) {
+    if (!tmpl_render_memo(s->tmpl, inner, ctx, &body, s->d, s->memo)) {
         set_put(&s->failed, inner, NULL);
         goto out;
     }
     /* the body outlives the layout's render, which borrows it */
     val_set(ctx, "content", val_str_lend(body.data, body.len));
     buf_reserve(&page, body.len + 4096);
-    if (!tmpl_render(s->tmpl, "layout", ctx, &page, s->d)) {
+    if (!tmpl_render_memo(s->tmpl, "layout", ctx, &page, s->d, s->memo)) {
         set_put(&s->failed, "layout", NULL);
         goto out;
     }
@@ -3095,6 +3099,7 @@ site_build(const struct site_opts *o, struct diag *d)
         archive = !reuse_output(&s, "archives/index.html", archive_sig(&s));
         make_summaries(&s, &run, archive);
         phase("summaries");
+        s.memo = tmpl_memo_new();
         run_jobs(&s, &run);
     }
     phase("pages");
@@ -3104,6 +3109,8 @@ site_build(const struct site_opts *o, struct diag *d)
         render_archive(&s);
     else
         note_html(&s, "archives/");
+    tmpl_memo_free(s.memo);
+    s.memo = NULL;
     phase("lists");
     if (!reuse_output(&s, "404.html", h64_str(s.global, "404"))) {
         struct val *ctx = val_map();
@@ -3159,6 +3166,7 @@ out:
     ptab_fini(&s.failed);
     ptab_fini(&s.scanned);
     val_free(s.site_val);
+    tmpl_memo_free(s.memo);
     tmpl_set_free(s.tmpl);
     val_free(s.config);
     free(s.config_path);

@@ -8,6 +8,9 @@
 #include "tmpl.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -414,6 +417,107 @@ tmpl_set_add(struct tmpl_set *set, const char *name, const char *src,
     return true;
 }
 
+/* ---- the memo of list items ------------------------------------------ */
+
+struct memo_entry {
+    const struct node *node; /* the section; NULL: a free slot */
+    const struct val *item;
+    char *text;
+    size_t len;
+    bool bol; /* the render's bol after the item */
+    /* what rendering it took, for the limits a new render would meet:
+     * steps, and partials and contexts nested deeper than at its start */
+    unsigned long steps;
+    int partials, contexts;
+};
+
+struct tmpl_memo {
+    pthread_mutex_t lock;
+    struct memo_entry *v; /* open addressing, at most half full */
+    size_t n, cap;
+};
+
+struct tmpl_memo *
+tmpl_memo_new(void)
+{
+    struct tmpl_memo *m = xcalloc(1, sizeof *m);
+
+    pthread_mutex_init(&m->lock, NULL);
+    return m;
+}
+
+void
+tmpl_memo_free(struct tmpl_memo *m)
+{
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->v[i].text);
+    free(m->v);
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+}
+
+static size_t
+memo_slot(const struct tmpl_memo *m, const struct node *node,
+          const struct val *item)
+{
+    uint64_t h = (uint64_t)(uintptr_t)node * 0x9e3779b97f4a7c15ull ^
+                 (uint64_t)(uintptr_t)item * 0xc2b2ae3d27d4eb4full;
+    size_t i = (size_t)(h ^ h >> 29) & (m->cap - 1);
+
+    while (m->v[i].node != NULL &&
+           (m->v[i].node != node || m->v[i].item != item))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+/* The kept text of item in section node, if there is one.  Texts are
+ * never changed nor freed before the memo, so it is read unlocked. */
+static bool
+memo_get(struct tmpl_memo *m, const struct node *node,
+         const struct val *item, struct memo_entry *out)
+{
+    bool found = false;
+
+    pthread_mutex_lock(&m->lock);
+    if (m->n > 0) {
+        const struct memo_entry *e = &m->v[memo_slot(m, node, item)];
+        if (e->node != NULL) {
+            *out = *e;
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+    return found;
+}
+
+static void
+memo_put(struct tmpl_memo *m, const struct memo_entry *put)
+{
+    const struct node *node = put->node;
+    const struct val *item = put->item;
+
+    pthread_mutex_lock(&m->lock);
+    if (2 * (m->n + 1) > m->cap) {
+        struct tmpl_memo g = {.cap = m->cap ? 2 * m->cap : 256};
+        g.v = xcalloc(g.cap, sizeof *g.v);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->v[i].node != NULL)
+                g.v[memo_slot(&g, m->v[i].node, m->v[i].item)] = m->v[i];
+        free(m->v);
+        m->v = g.v;
+        m->cap = g.cap;
+    }
+    struct memo_entry *e = &m->v[memo_slot(m, node, item)];
+    if (e->node == NULL) { /* else another thread kept the same text */
+        *e = *put;
+        e->text = xstrndup(put->text, put->len);
+        m->n++;
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
 /* ---- rendering -------------------------------------------------------- */
 
 struct render {
@@ -429,6 +533,10 @@ struct render {
     const struct tmpl *top_tmpl; /* the template tmpl_render() was given */
     unsigned long steps;  /* nodes visited */
     size_t start;         /* out->len when the render began */
+    struct tmpl_memo *memo;
+    int low;              /* the lowest context a name was looked up in
+                           * (-1: not found), since an item began */
+    int max_top, max_partials; /* the deepest nesting, since then */
 };
 
 static const struct val *
@@ -462,6 +570,8 @@ resolve(struct render *r, const struct node *n)
         if (v != NULL)
             break;
     }
+    if (i < r->low)
+        r->low = i;
     for (size_t k = 1; v != NULL && k < n->nparts; k++)
         v = member(v, n->parts[k]);
     return v;
@@ -532,6 +642,8 @@ push(struct render *r, const struct val *v)
         return false;
     }
     r->stack[r->top++] = v;
+    if (r->top > r->max_top)
+        r->max_top = r->top;
     return true;
 }
 
@@ -563,6 +675,8 @@ render_partial(struct render *r, const struct node *n)
         r->bol = true;
     }
     r->partials++;
+    if (r->partials > r->max_partials)
+        r->max_partials = r->partials;
     r->cur = t;
     ok = render_nodes(r, &t->root);
     r->cur = saved;
@@ -588,6 +702,53 @@ within_limits(struct render *r)
     return false;
 }
 
+/* Renders section n's body for one item of its list, or says again what
+ * it rendered to on another page (see tmpl_memo). */
+static bool
+render_item(struct render *r, const struct node *n, const struct val *item)
+{
+    bool memo = r->memo != NULL && item->stable && r->indent.len == 0;
+    struct memo_entry e;
+
+    /* unless a new render would stop at a limit, which it then reports */
+    if (memo && memo_get(r->memo, n, item, &e) &&
+        r->partials + e.partials <= TMPL_MAX_DEPTH &&
+        r->top + e.contexts <= (int)(sizeof r->stack / sizeof r->stack[0]) &&
+        r->steps + e.steps <= TMPL_MAX_STEPS) {
+        buf_add(r->out, e.text, e.len);
+        r->bol = e.bol;
+        r->steps += e.steps;
+        return true;
+    }
+    size_t at = r->out->len;
+    unsigned long steps = r->steps;
+    int low = r->low, max_top = r->max_top, max_partials = r->max_partials;
+    r->low = INT_MAX;
+    r->max_top = r->top;
+    r->max_partials = r->partials;
+    if (!push(r, item))
+        return false;
+    bool ok = render_nodes(r, n);
+    r->top--;
+    /* every name found in the item or above it: the text is the item's */
+    if (ok && memo && r->low > r->top - 1)
+        memo_put(r->memo, &(struct memo_entry){
+                              .node = n, .item = item,
+                              .text = r->out->data != NULL
+                                          ? r->out->data + at : "",
+                              .len = r->out->len - at, .bol = r->bol,
+                              .steps = r->steps - steps,
+                              .partials = r->max_partials - r->partials,
+                              .contexts = r->max_top - r->top});
+    if (r->low > low)
+        r->low = low;
+    if (r->max_top < max_top)
+        r->max_top = max_top;
+    if (r->max_partials < max_partials)
+        r->max_partials = max_partials;
+    return ok;
+}
+
 static bool
 render_nodes(struct render *r, const struct node *parent)
 {
@@ -609,14 +770,9 @@ render_nodes(struct render *r, const struct node *parent)
             if (!val_truthy(v))
                 break;
             if (v->kind == VAL_LIST) {
-                for (size_t k = 0; k < v->n; k++) {
-                    if (!push(r, v->items[k]))
+                for (size_t k = 0; k < v->n; k++)
+                    if (!render_item(r, n, v->items[k]))
                         return false;
-                    bool ok = render_nodes(r, n);
-                    r->top--;
-                    if (!ok)
-                        return false;
-                }
             } else {
                 if (!push(r, v))
                     return false;
@@ -643,9 +799,18 @@ bool
 tmpl_render(const struct tmpl_set *set, const char *name,
             const struct val *ctx, struct buf *out, struct diag *d)
 {
+    return tmpl_render_memo(set, name, ctx, out, d, NULL);
+}
+
+bool
+tmpl_render_memo(const struct tmpl_set *set, const char *name,
+                 const struct val *ctx, struct buf *out, struct diag *d,
+                 struct tmpl_memo *memo)
+{
     const struct tmpl *t = lookup(set, name, strlen(name));
     struct render r = {.set = set, .out = out, .d = d, .bol = true, .cur = t,
-                       .top_tmpl = t, .start = out->len};
+                       .top_tmpl = t, .start = out->len, .memo = memo,
+                       .low = INT_MAX};
     bool ok;
 
     if (t == NULL) {

@@ -51,4 +51,23 @@ bool tmpl_set_has(const struct tmpl_set *set, const char *name);
 bool tmpl_render(const struct tmpl_set *set, const char *name,
                  const struct val *ctx, struct buf *out, struct diag *d);
 
+/*
+ * A memo of list items: what a section's body rendered to for an item
+ * marked stable (val.h), kept and used again when the same section shows
+ * the same item on another page, as a post's summary on its tag pages.
+ * It is kept only if every name the body looked up was found in the item
+ * (or in the items of sections inside it), so that the text cannot depend
+ * on the page, and only where no partial's indentation applies.  One memo
+ * may be used by several threads at once.  The stable items must outlive
+ * it unchanged: it knows them by their address.
+ */
+struct tmpl_memo;
+
+struct tmpl_memo *tmpl_memo_new(void);
+void tmpl_memo_free(struct tmpl_memo *m);
+/* tmpl_render() with a memo (NULL: none). */
+bool tmpl_render_memo(const struct tmpl_set *set, const char *name,
+                      const struct val *ctx, struct buf *out, struct diag *d,
+                      struct tmpl_memo *memo);
+
 #endif

@@ -133,6 +133,7 @@ val_lend(const struct val *v)
 
     *c = *v;
     c->lent = true;
+    c->stable = false; /* this node is freed before its source */
     return c;
 }
 

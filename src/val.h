@@ -32,6 +32,10 @@ struct val {
                            string: val_free() frees only this node */
     bool static_keys;   /* a map whose keys are constants, never copied
                            or freed */
+    bool stable;        /* neither changed nor freed while a template
+                           memo is used: what it renders to as a list
+                           item may be kept (tmpl.h); not copied by
+                           val_lend() */
 };
 
 /* Constructors: each returns a new node; free the tree with val_free(). */

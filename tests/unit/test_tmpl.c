@@ -118,7 +118,98 @@ START_TEST(recursive_partials_stop_with_an_error)
 }
 END_TEST
 
+/* Renders template "t" (partial "p" when given) on two pages, page 1
+ * and page 2, each showing the list of the one item (its title set to
+ * title1 and title2 before each render), with one memo or none. */
+static void
+two_pages(const char *src, const char *p, bool stable, bool memo,
+          char out[2][256])
+{
+    struct tmpl_set *set = tmpl_set_new();
+    struct tmpl_memo *m = memo ? tmpl_memo_new() : NULL;
+    struct val *item = val_map();
+    struct diag d;
+
+    item->stable = stable;
+    diag_init(&d, NULL);
+    ck_assert(tmpl_set_add(set, "t", src, strlen(src), "t.html", &d));
+    if (p != NULL)
+        ck_assert(tmpl_set_add(set, "p", p, strlen(p), "p.html", &d));
+    for (int pg = 0; pg < 2; pg++) {
+        struct val *ctx = val_map(), *list = val_list();
+        struct buf b;
+        /* the item changes between the pages: a kept text shows it */
+        val_set_str(item, "title", pg == 0 ? "title1" : "title2");
+        val_push(list, item);
+        val_set(ctx, "posts", list);
+        val_set_num(ctx, "page", pg + 1);
+        buf_init(&b);
+        ck_assert(tmpl_render_memo(set, "t", ctx, &b, &d, m));
+        snprintf(out[pg], 256, "%s", buf_str(&b));
+        buf_fini(&b);
+        list->n = 0; /* the item is lent to the list */
+        val_free(ctx);
+    }
+    val_free(item);
+    diag_fini(&d);
+    tmpl_memo_free(m);
+    tmpl_set_free(set);
+}
+
+START_TEST(memo_renders_a_stable_item_once)
+{
+    char out[2][256];
+
+    two_pages("{{#posts}}<{{title}}>{{/posts}}", NULL, true, true, out);
+    ck_assert_str_eq(out[0], "<title1>");
+    ck_assert_str_eq(out[1], "<title1>"); /* the first page's text again */
+    two_pages("{{#posts}}<{{title}}>{{/posts}}", NULL, true, false, out);
+    ck_assert_str_eq(out[1], "<title2>"); /* no memo: rendered again */
+    two_pages("{{#posts}}<{{title}}>{{/posts}}", NULL, false, true, out);
+    ck_assert_str_eq(out[1], "<title2>"); /* not stable: rendered again */
+}
+END_TEST
+
+/* A name the item does not have is looked up on the page: such an item's
+ * text is the page's, and is not kept. */
+START_TEST(memo_keeps_no_text_that_shows_the_page)
+{
+    char out[2][256];
+
+    two_pages("{{#posts}}<{{title}} on {{page}}>{{/posts}}", NULL, true, true,
+              out);
+    ck_assert_str_eq(out[0], "<title1 on 1>");
+    ck_assert_str_eq(out[1], "<title2 on 2>");
+    /* nor one that a name found nowhere could change */
+    two_pages("{{#posts}}{{title}}{{^gone}}!{{/gone}}{{/posts}}", NULL, true,
+              true, out);
+    ck_assert_str_eq(out[1], "title2!");
+    /* a section inside the item that finds its names in its own items */
+    two_pages("{{#posts}}{{#title}}[{{.}}]{{/title}}{{/posts}}", NULL, true,
+              true, out);
+    ck_assert_str_eq(out[1], "[title1]");
+}
+END_TEST
+
+/* An indented standalone partial indents every line of the item: the
+ * text is not kept there, and is the same as without a memo. */
+START_TEST(memo_leaves_indented_partials_alone)
+{
+    char with[2][256], without[2][256];
+
+    two_pages("  {{>p}}\n", "{{#posts}}a\n{{title}}\n{{/posts}}", true, true,
+              with);
+    two_pages("  {{>p}}\n", "{{#posts}}a\n{{title}}\n{{/posts}}", true, false,
+              without);
+    ck_assert_str_eq(with[0], "  a\n  title1\n");
+    ck_assert_str_eq(with[1], without[1]);
+}
+END_TEST
+
 static const struct tcheck_case cases[] = {
+    TCHECK_CASE(memo_renders_a_stable_item_once),
+    TCHECK_CASE(memo_keeps_no_text_that_shows_the_page),
+    TCHECK_CASE(memo_leaves_indented_partials_alone),
     TCHECK_CASE(close_delimiter_is_looked_for_after_the_sigil),
     TCHECK_CASE(unclosed_and_mismatched_sections_are_errors),
     TCHECK_CASE(messages_quote_a_standalone_tag_without_its_line_end),
