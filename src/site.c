@@ -589,11 +589,12 @@ post_free(struct post *p)
         free(p);
 }
 
-/* Whether the posts are left for exit() to give back.  Freeing the many
- * small allocations of 10 000 posts one by one takes 50-100 ms (most of
- * them made on the other thread, whose arena each free() must lock, and
- * glibc consolidating its fast bins), when the process is about to end
- * and give back all of its memory at once. */
+/* Whether the posts and the rest of the model are left for exit() to
+ * give back.  Freeing the many small allocations of 10 000 posts one by
+ * one takes 50-100 ms (most of them made on the other thread, whose arena
+ * each free() must lock, and glibc consolidating its fast bins), and the
+ * tables, sources and inputs of an edit build 1-2 ms, when the process is
+ * about to end and give back all of its memory at once. */
 static bool
 leave_to_exit(const struct site *s)
 {
@@ -3153,10 +3154,13 @@ out:
     if (s.tmp != NULL && !s.gen && fs_exists(s.tmp))
         fs_remove_tree(s.tmp);
     free(s.tmp);
-    if (!leave_to_exit(&s)) {
-        free_posts(&s);
-        free(s.light_block);
+    if (leave_to_exit(&s)) {
+        free(dir);
+        phase("cleanup");
+        return ok && diag_errors(d) == errors0;
     }
+    free_posts(&s);
+    free(s.light_block);
     free_taxonomy(&s.tax[0]);
     free_taxonomy(&s.tax[1]);
     free(out.html);

@@ -18,8 +18,8 @@ struct site_opts {
     bool dry_run;         /* check only: write nothing */
     bool full;            /* ignore what the last build left (.OUT.blog/) */
     enum site_link_check link_check; /* DEFAULT: what site.yaml says */
-    bool exiting;         /* the process ends after this build: the posts
-                           * are left for exit() to give back (except in
+    bool exiting;         /* the process ends after this build: its data
+                           * is left for exit() to give back (except in
                            * builds with AddressSanitizer, whose leak check
                            * must see them freed) */
 };

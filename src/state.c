@@ -82,62 +82,6 @@ rec_str(struct buf *b, const char *s)
         rec_bytes(b, s, strlen(s));
 }
 
-uint64_t
-rec_get_u64(struct rec *r)
-{
-    uint64_t v = 0;
-
-    if (r->bad || (size_t)(r->end - r->p) < sizeof v) {
-        r->bad = true;
-        return 0;
-    }
-    memcpy(&v, r->p, sizeof v);
-    r->p += sizeof v;
-    return v;
-}
-
-const char *
-rec_get_bytes(struct rec *r, size_t *n)
-{
-    uint64_t len = rec_get_u64(r);
-    const char *p = r->p;
-
-    if (r->bad || len >= (uint64_t)(r->end - r->p) || p[len] != '\0') {
-        r->bad = true;
-        *n = 0;
-        return NULL;
-    }
-    r->p += len + 1;
-    *n = (size_t)len;
-    return p;
-}
-
-const char *
-rec_peek_str(struct rec *r)
-{
-    uint64_t len;
-    const char *p;
-
-    if (r->bad || (size_t)(r->end - r->p) < sizeof len) {
-        r->bad = true;
-        return NULL;
-    }
-    memcpy(&len, r->p, sizeof len);
-    p = r->p + sizeof len;
-    if (len == UINT64_MAX) { /* NULL */
-        r->p = p;
-        return NULL;
-    }
-    /* the NUL where the length says is what makes it safe to read; a NUL
-     * before it (a damaged file) only makes the string shorter */
-    if (len >= (uint64_t)(r->end - p) || p[len] != '\0') {
-        r->bad = true;
-        return NULL;
-    }
-    r->p = p + len + 1;
-    return p;
-}
-
 /* ---- sigmap: a path table of signatures ------------------------------ */
 
 void
