@@ -42,7 +42,7 @@
 #define SITE_MAX_PER_PAGE 1000
 #define FEED_ENTRIES 20
 /* Changes whenever the output for the same input may change. */
-#define BLOG_STATE_VERSION "blog 0.1.0 state 4"
+#define BLOG_STATE_VERSION "blog 0.1.0 state 5"
 
 /* ---- sets of strings (output paths, urls...): tables of pointers ----- */
 
@@ -112,6 +112,9 @@ struct post {
     struct md_result md;
     struct val *summary; /* template data for lists, built once */
     uint64_t sumkey;     /* a hash of what the summary shows */
+    /* path_hash() of src and of url, and a hash of title and url (what
+     * its neighbours' pages show of it), kept in its record */
+    uint64_t src_hash, url_hash, link_key;
     int plink_line, plink_col; /* where 'permalink:' is, 0 if nowhere */
     /* for the next build: the file's content and what stat() said */
     uint64_t key, size, mtime_ns, ino;
@@ -692,6 +695,9 @@ rec_post(struct buf *b, const struct post *p)
     rec_u64(b, p->mtime_ns);
     rec_u64(b, p->ino);
     rec_u64(b, p->key);
+    rec_u64(b, p->src_hash);
+    rec_u64(b, p->url_hash);
+    rec_u64(b, p->link_key);
     rec_str(b, p->stem);
     rec_u64(b, p->is_page);
     rec_str(b, p->title);
@@ -738,6 +744,9 @@ get_post(struct rec *r, struct post *p)
     p->mtime_ns = rec_get_u64(r);
     p->ino = rec_get_u64(r);
     p->key = rec_get_u64(r);
+    p->src_hash = rec_get_u64(r);
+    p->url_hash = rec_get_u64(r);
+    p->link_key = rec_get_u64(r);
     p->stem = (char *)rec_peek_str(r);
     p->is_page = rec_get_u64(r) != 0;
     p->title = (char *)rec_peek_str(r);
@@ -987,9 +996,13 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
         free(slug);
         free(cat);
     }
-    if (diag_errors(s->d) == errors)
+    if (diag_errors(s->d) == errors) {
+        p->src_hash = path_hash(path);
+        p->url_hash = path_hash(p->url);
+        p->link_key = h64_str(h64_str(H64_INIT, p->title), p->url);
         md_render(fm.body, fm.body_len, path, fm.body_line, s->root, &p->md,
                   s->d);
+    }
     fm_fini(&fm);
     if (diag_errors(s->d) != errors)
         goto fail;
@@ -1262,7 +1275,7 @@ check_urls(struct site *s, struct post **list, size_t n)
     ptab_reserve(&s->urls, s->urls.n + n);
     for (size_t i = 0; i < n; i++) {
         const struct post *p = list[i];
-        uint64_t h = path_hash(p->url);
+        uint64_t h = p->url_hash;
         const struct post *other = set_get_h(&s->urls, p->url, h);
         const char *what = generated_at(p->url);
         if (what != NULL) {
@@ -2212,7 +2225,7 @@ build_diagrams(struct site *s)
 static uint64_t
 hash_link(uint64_t h, const struct post *p)
 {
-    return p == NULL ? h64_u64(h, 0) : h64_str(h64_str(h, p->title), p->url);
+    return h64_u64(h, p == NULL ? 0 : p->link_key);
 }
 
 /* The job's url (new string) and signature. */
@@ -2846,7 +2859,8 @@ load_cached(struct site *s)
     ptab_reserve(&s->cached, n);
     for (size_t i = 0; i < n; i++)
         if (c.post[i] != NULL &&
-            set_put(&s->cached, c.post[i]->src, c.post[i]) != NULL)
+            set_put_h(&s->cached, c.post[i]->src, c.post[i]->src_hash,
+                      c.post[i]) != NULL)
             post_free(c.post[i]);
     free(c.post);
 }

@@ -14,7 +14,7 @@
 #include "par.h"
 #include "xmem.h"
 
-#define STATE_MAGIC "blog-state 5\n"
+#define STATE_MAGIC "blog-state 6\n"
 
 /* Eight bytes a step (a multiply and a shift mix each word in), then
  * FNV-1a for the rest. */
@@ -30,8 +30,18 @@ h64_bytes(uint64_t h, const void *p, size_t n)
         h = (h ^ w) * 0xff51afd7ed558ccdull;
         h ^= h >> 32;
     }
-    for (; i < n; i++)
-        h = (h ^ c[i]) * 1099511628211ull;
+    if (i < n) {
+        /* the last 1-7 bytes as one word, with their number: the last
+         * eight bytes (some hashed already) when there are eight */
+        uint64_t w = 0;
+        if (n >= 8)
+            memcpy(&w, c + n - 8, 8);
+        else
+            for (size_t k = 0; k < n; k++)
+                w |= (uint64_t)c[k] << 8 * k;
+        h = (h ^ w ^ (uint64_t)(n - i) << 59) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
     return h;
 }
 
