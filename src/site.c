@@ -197,8 +197,6 @@ struct site {
     struct state next;     /* this build's */
     struct ptab cached;  /* source path -> light post of the last build */
     struct post *light_block; /* where those posts are */
-    struct ptab scanned; /* input path -> its struct input (this build's
-                              scan; empty when checking) */
     bool gen;              /* tmp is the second generation, being updated */
     bool reuse;            /* tmp holds links to the old site's files */
     bool planned;          /* a job: its path was registered by the plan */
@@ -221,6 +219,8 @@ struct outputs {
 struct source {
     char *path, *stem;
     uint64_t hash;     /* path_hash(path) */
+    const struct input *in; /* what the scan saw of it, whose path path
+                             * is; NULL: path is the source's own */
     bool is_page;
     struct post *post; /* NULL: it had errors, or is a skipped draft */
     struct diag d;     /* its messages, merged in walk order */
@@ -1020,16 +1020,18 @@ add_post(struct post ***list, size_t *n, struct post *p)
     (*list)[(*n)++] = p;
 }
 
-/* Notes a content file to read, path_hash(path) h; takes path and stem. */
+/* Notes a content file to read, path_hash(path) h; takes stem, and path
+ * unless it is the scan's input in's (NULL: not scanned). */
 static void
-add_source(struct site *s, char *path, uint64_t h, char *stem, bool is_page)
+add_source(struct site *s, char *path, uint64_t h, const struct input *in,
+           char *stem, bool is_page)
 {
     if (s->nfound == s->capfound) {
         s->capfound = s->capfound ? 2 * s->capfound : 64;
         s->found = xreallocarray(s->found, s->capfound, sizeof *s->found);
     }
     s->found[s->nfound++] = (struct source){
-        .path = path, .stem = stem, .hash = h, .is_page = is_page};
+        .path = path, .stem = stem, .hash = h, .in = in, .is_page = is_page};
 }
 
 /* Reads found[i], on one of the threads: read_post() sees a copy of the
@@ -1049,8 +1051,7 @@ read_source(void *arg, size_t i)
     own.d = &src->d;
     c = (struct post *)set_get_h(&s->cached, src->path, src->hash);
     /* what the scan at the start saw of it, else what stat() says */
-    if (c != NULL &&
-        (in = set_get_h(&s->scanned, src->path, src->hash)) == NULL) {
+    if (c != NULL && (in = src->in) == NULL) {
         struct stat st;
         if (stat(src->path, &st) == 0)
             now = (struct input){.size = (uint64_t)st.st_size,
@@ -1092,7 +1093,8 @@ read_sources(struct site *s)
             add_post(&s->pages, &s->npages, src->post);
         else if (src->post != NULL)
             add_post(&s->posts, &s->nposts, src->post);
-        free(src->path);
+        if (src->in == NULL)
+            free(src->path);
         free(src->stem);
     }
     free(s->found);
@@ -1104,7 +1106,6 @@ read_sources(struct site *s)
             post_free(c);
     }
     ptab_fini(&s->cached);
-    ptab_fini(&s->scanned);
 }
 
 /* The folders being walked, innermost first: a link that leads back to
@@ -1152,15 +1153,34 @@ is_md_folder(struct site *s, const char *path, const char *name)
     return true;
 }
 
-/* dir's names, sorted: as the scan at the start listed them (*kept),
- * else listed now (free them with fs_list_free()). */
+/* dir's names, sorted: as the scan at the start listed them (*input
+ * says which input each is), else listed now (*input NULL; free them with
+ * fs_list_free()). */
 static char **
-list_dir(struct site *s, const char *dir, bool *kept)
+list_dir(struct site *s, const char *dir, const size_t **input)
 {
-    char **names = inputs_listing(&s->next.inputs, dir);
+    char **names = inputs_listing(&s->next.inputs, dir, input);
 
-    *kept = names != NULL;
     return names != NULL ? names : fs_list(dir);
+}
+
+/* The entry k of a listing of dir: the scan's input when it saw a file
+ * there (*in, whose path is returned), else NULL and a new path (*is_dir
+ * when it is a folder). */
+static char *
+entry_path(struct site *s, const char *dir, char **names,
+           const size_t *input, size_t k, const struct input **in,
+           bool *is_dir)
+{
+    if (input != NULL && input[k] != SIZE_MAX) {
+        *in = &s->next.inputs.v[input[k]];
+        *is_dir = false;
+        return (*in)->path;
+    }
+    char *path = fs_join(dir, names[k]);
+    *in = NULL;
+    *is_dir = fs_is_dir(path);
+    return path;
 }
 
 /* Walks content/posts recursively (sorted, so the order never depends on
@@ -1170,28 +1190,32 @@ read_posts_dir(struct site *s, const char *dir, const struct walk *up)
 {
     struct walk w;
     char **names;
-    bool kept;
+    const size_t *input;
 
     if (!walk_enter(s, dir, up, &w) ||
-        (names = list_dir(s, dir, &kept)) == NULL)
+        (names = list_dir(s, dir, &input)) == NULL)
         return;
-    for (char **q = names; *q != NULL; q++) {
-        if ((*q)[0] == '.' || (*q)[0] == '_')
+    for (size_t k = 0; names[k] != NULL; k++) {
+        const char *q = names[k];
+        if (q[0] == '.' || q[0] == '_')
             continue;
-        char *path = fs_join(dir, *q);
-        uint64_t h = path_hash(path);
-        size_t n = strlen(*q);
         /* what the scan found is a file: no stat() for it */
-        if (!set_has_h(&s->scanned, path, h) && fs_is_dir(path)) {
-            if (!is_md_folder(s, path, *q))
+        const struct input *in;
+        bool is_dir;
+        char *path = entry_path(s, dir, names, input, k, &in, &is_dir);
+        size_t n = strlen(q);
+        if (is_dir) {
+            if (!is_md_folder(s, path, q))
                 read_posts_dir(s, path, &w);
-        } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
-            add_source(s, path, h, xstrndup(*q, n - 3), false);
-            continue; /* the source keeps path */
+        } else if (n > 3 && strcmp(q + n - 3, ".md") == 0) {
+            add_source(s, path, path_hash(path), in, xstrndup(q, n - 3),
+                       false);
+            continue; /* the source keeps path (or the scan does) */
         }
-        free(path);
+        if (in == NULL)
+            free(path);
     }
-    if (!kept)
+    if (input == NULL)
         fs_list_free(names);
 }
 
@@ -1201,36 +1225,41 @@ read_pages_dir(struct site *s, const char *dir, const char *prefix,
 {
     struct walk w;
     char **names;
-    bool kept;
+    const size_t *input;
 
     if (!walk_enter(s, dir, up, &w) ||
-        (names = list_dir(s, dir, &kept)) == NULL)
+        (names = list_dir(s, dir, &input)) == NULL)
         return;
-    for (char **q = names; *q != NULL; q++) {
-        if ((*q)[0] == '.' || (*q)[0] == '_')
+    for (size_t k = 0; names[k] != NULL; k++) {
+        const char *q = names[k];
+        if (q[0] == '.' || q[0] == '_')
             continue;
-        char *path = fs_join(dir, *q);
-        size_t n = strlen(*q);
-        if (fs_is_dir(path)) {
-            if (!is_md_folder(s, path, *q)) {
+        const struct input *in;
+        bool is_dir;
+        char *path = entry_path(s, dir, names, input, k, &in, &is_dir);
+        size_t n = strlen(q);
+        if (is_dir) {
+            if (!is_md_folder(s, path, q)) {
                 char *sub =
-                    *prefix ? xasprintf("%s/%s", prefix, *q) : xstrdup(*q);
+                    *prefix ? xasprintf("%s/%s", prefix, q) : xstrdup(q);
                 read_pages_dir(s, path, sub, &w);
                 free(sub);
             }
-        } else if (n > 3 && strcmp(*q + n - 3, ".md") == 0) {
+        } else if (n > 3 && strcmp(q + n - 3, ".md") == 0) {
             char *stem;
-            if (strcmp(*q, "index.md") == 0 && *prefix)
+            if (strcmp(q, "index.md") == 0 && *prefix)
                 stem = xstrdup(prefix);
             else if (*prefix)
-                stem = xasprintf("%s/%.*s", prefix, (int)n - 3, *q);
+                stem = xasprintf("%s/%.*s", prefix, (int)n - 3, q);
             else
-                stem = xstrndup(*q, n - 3);
-            add_source(s, xstrdup(path), path_hash(path), stem, true);
+                stem = xstrndup(q, n - 3);
+            add_source(s, path, path_hash(path), in, stem, true);
+            continue; /* the source keeps path (or the scan does) */
         }
-        free(path);
+        if (in == NULL)
+            free(path);
     }
-    if (!kept)
+    if (input == NULL)
         fs_list_free(names);
 }
 
@@ -3017,7 +3046,7 @@ site_build(const struct site_opts *o, struct diag *d)
     struct site s = {.o = o, .d = d, .out = &out};
     out.paths.pool = s.next.cur.t.pool = &out.pool;
     /* keys that live as long as their sets: inputs, posts' paths, urls */
-    s.scanned.lent = s.cached.lent = s.urls.lent = true;
+    s.cached.lent = s.urls.lent = true;
     struct state prev = {0};
     bool ok = false;
     int errors0 = diag_errors(d), warnings0 = d->warnings;
@@ -3039,10 +3068,6 @@ site_build(const struct site_opts *o, struct diag *d)
             inputs_scan(&s.next.inputs, t);
             free(t);
         }
-        const struct inputs *in = &s.next.inputs;
-        ptab_reserve(&s.scanned, in->n);
-        for (size_t i = 0; i < in->n; i++)
-            set_put(&s.scanned, in->v[i].path, &in->v[i]);
         phase("scan");
         bool same = load_state(&s, &prev, dir);
         phase("load");
@@ -3182,7 +3207,6 @@ out:
     pthread_mutex_destroy(&out.lock);
     ptab_fini(&s.urls);
     ptab_fini(&s.failed);
-    ptab_fini(&s.scanned);
     val_free(s.site_val);
     tmpl_memo_free(s.memo);
     tmpl_set_free(s.tmpl);

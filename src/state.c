@@ -248,7 +248,9 @@ scan_dir(struct inputs *in, const char *path)
         in->capdirs = in->capdirs ? 2 * in->capdirs : 16;
         in->dirs = xreallocarray(in->dirs, in->capdirs, sizeof *in->dirs);
     }
-    in->dirs[in->ndirs++] = (struct listing){xstrdup(path), a.names};
+    size_t li = in->ndirs++;
+    in->dirs[li] = (struct listing){xstrdup(path), a.names,
+                                    xmalloc((n + 1) * sizeof(size_t))};
     a.st = xcalloc(n + 1, sizeof *a.st);
     a.ok = xcalloc(n + 1, sizeof *a.ok);
     if (n >= 256)
@@ -258,6 +260,7 @@ scan_dir(struct inputs *in, const char *path)
             stat_one(&a, i);
     close(a.dfd);
     for (size_t i = 0; i < n; i++) {
+        in->dirs[li].input[i] = SIZE_MAX;
         if (!a.ok[i])
             continue;
         char *sub = fs_join(path, a.names[i]);
@@ -265,6 +268,7 @@ scan_dir(struct inputs *in, const char *path)
             scan_dir(in, sub);
             free(sub);
         } else {
+            in->dirs[li].input[i] = in->n;
             add_input(in, sub, &a.st[i]);
         }
     }
@@ -286,15 +290,17 @@ inputs_scan(struct inputs *in, const char *path)
 }
 
 char **
-inputs_listing(struct inputs *in, const char *dir)
+inputs_listing(struct inputs *in, const char *dir, const size_t **input)
 {
     for (size_t k = 0; k < in->ndirs; k++) {
         size_t i = (in->next_dir + k) % in->ndirs;
         if (strcmp(in->dirs[i].dir, dir) == 0) {
             in->next_dir = i + 1;
+            *input = in->dirs[i].input;
             return in->dirs[i].names;
         }
     }
+    *input = NULL;
     return NULL;
 }
 
@@ -321,6 +327,7 @@ inputs_fini(struct inputs *in)
     for (size_t i = 0; i < in->ndirs; i++) {
         free(in->dirs[i].dir);
         fs_list_free(in->dirs[i].names);
+        free(in->dirs[i].input);
     }
     free(in->dirs);
     *in = (struct inputs){0};

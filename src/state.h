@@ -125,7 +125,9 @@ struct input {
 };
 struct listing {
     char *dir;
-    char **names; /* fs_list()'s */
+    char **names;  /* fs_list()'s */
+    size_t *input; /* names[i] is the file inputs.v[input[i]]; SIZE_MAX
+                      for a folder or a name stat() did not find */
 };
 struct inputs {
     struct input *v;
@@ -138,9 +140,11 @@ struct inputs {
 /* Adds path, and every file under it when it is a folder (sorted). */
 void inputs_scan(struct inputs *in, const char *path);
 /* The names in the folder dir as the scan listed them (owned by in), or
- * NULL if it did not list it.  Quickest for folders asked for in the
- * order the scan listed them. */
-char **inputs_listing(struct inputs *in, const char *dir);
+ * NULL if it did not list it; *input: which input each name is (see
+ * struct listing).  Quickest for folders asked for in the order the scan
+ * listed them. */
+char **inputs_listing(struct inputs *in, const char *dir,
+                      const size_t **input);
 bool inputs_equal(const struct inputs *a, const struct inputs *b);
 void inputs_fini(struct inputs *in);
 
