@@ -87,12 +87,6 @@ set_put(struct ptab *s, const char *key, const void *data)
     return set_put_h(s, key, path_hash(key), data);
 }
 
-static int
-cmp_strp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* ---- the model -------------------------------------------------------- */
 
 struct term;
@@ -207,10 +201,18 @@ struct site {
 
 /* What the pages write to, shared by the rendering threads: lock is held
  * to change it while they run. */
+/* A page for the sitemap: its url, path_hash(url), and the post or page
+ * it shows (NULL for a list), whose url it lends. */
+struct html_page {
+    const char *url;
+    uint64_t hash;
+    const struct post *post;
+};
+
 struct outputs {
     pthread_mutex_t lock;
     struct ptab paths;   /* every file written, relative to the output */
-    char **html;           /* every HTML page's url, for the sitemap */
+    struct html_page *html; /* every HTML page, for the sitemap */
     size_t nhtml, caphtml;
     struct spool pool;     /* the strings of paths, html and next.cur */
 };
@@ -308,19 +310,36 @@ emit(struct site *s, const char *rel, const char *data, size_t len)
     return ok;
 }
 
+/* Notes an HTML page for the sitemap: the post or page p's (which
+ * outlives the sitemap), else the list page at url. */
 static void
-note_html(struct site *s, const char *url)
+note_html(struct site *s, const char *url, const struct post *p)
 {
     struct outputs *o = s->out;
+    struct html_page e = {.post = p};
 
+    if (p != NULL) {
+        e.url = p->url;
+        e.hash = p->url_hash;
+    } else {
+        e.hash = path_hash(url);
+    }
     pthread_mutex_lock(&o->lock);
-    char *copy = spool_strdup(&o->pool, url);
+    if (p == NULL)
+        e.url = spool_strdup(&o->pool, url);
     if (o->nhtml == o->caphtml) {
         o->caphtml = o->caphtml ? o->caphtml * 2 : 256;
         o->html = xreallocarray(o->html, o->caphtml, sizeof *o->html);
     }
-    o->html[o->nhtml++] = copy;
+    o->html[o->nhtml++] = e;
     pthread_mutex_unlock(&o->lock);
+}
+
+static int
+cmp_html_pages(const void *a, const void *b)
+{
+    return strcmp(((const struct html_page *)a)->url,
+                  ((const struct html_page *)b)->url);
 }
 
 /* True if u (no leading '/') can be a page's path under the output: no
@@ -1708,7 +1727,7 @@ render_page(struct site *s, const char *inner, struct val *ctx,
     ok = emit(s, rel, page.data != NULL ? page.data : "", page.len);
     free(rel);
     if (strcmp(url, "404.html") != 0 && !s->planned)
-        note_html(s, url);
+        note_html(s, url, NULL);
 out:
     unlend(ctx, "site");
     val_free(val_take(ctx, "content")); /* before the body it shows */
@@ -1849,7 +1868,7 @@ render_taxonomy_index(struct site *s, struct taxonomy *t, const char *label)
     bool same = reuse_output(s, rel, sig);
     free(rel);
     if (same) {
-        note_html(s, url);
+        note_html(s, url, NULL);
         free(url);
         return;
     }
@@ -2137,8 +2156,8 @@ render_sitemap(struct site *s)
      * pages are sorted only when the sitemap is written */
     uint64_t sig = h64_str(s->global, "sitemap");
     for (size_t i = 0; i < s->out->nhtml; i++) {
-        uint64_t h = path_hash(s->out->html[i]);
-        const struct post *p = set_get_h(&s->urls, s->out->html[i], h);
+        uint64_t h = s->out->html[i].hash;
+        const struct post *p = s->out->html[i].post;
         if (p != NULL)
             h = hash_date(h64_u64(h, p->has_date || p->has_updated),
                           &p->updated);
@@ -2147,15 +2166,16 @@ render_sitemap(struct site *s)
     if (reuse_output(s, "sitemap.xml", h64_u64(sig, s->out->nhtml)))
         return;
     if (s->out->nhtml > 1)
-        qsort(s->out->html, s->out->nhtml, sizeof *s->out->html, cmp_strp);
+        qsort(s->out->html, s->out->nhtml, sizeof *s->out->html,
+              cmp_html_pages);
     buf_init(&b);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
                  "sitemap/0.9\">\n");
     for (size_t i = 0; i < s->out->nhtml; i++) {
-        const struct post *p = set_get(&s->urls, s->out->html[i]);
+        const struct post *p = s->out->html[i].post;
         buf_puts(&b, "  <url><loc>");
-        xml_url(&b, s, s->out->html[i]);
+        xml_url(&b, s, s->out->html[i].url);
         buf_puts(&b, "</loc>");
         if (p != NULL && (p->has_date || p->has_updated)) {
             buf_printf(&b, "<lastmod>%04d-%02d-%02d</lastmod>",
@@ -2350,7 +2370,10 @@ plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
                        "two outputs would be written to this path; change "
                        "a permalink");
         } else {
-            note_html(s, url);
+            note_html(s, url,
+                      j->list != NULL ? NULL
+                      : j->page       ? s->pages[j->i]
+                                      : s->posts[j->i]);
             if (!have_output(s, rel, h, sig))
                 add_job(run, j->list, j->i, j->page);
         }
@@ -3148,7 +3171,7 @@ site_build(const struct site_opts *o, struct diag *d)
     if (archive)
         render_archive(&s);
     else
-        note_html(&s, "archives/");
+        note_html(&s, "archives/", NULL);
     tmpl_memo_free(s.memo);
     s.memo = NULL;
     phase("lists");
