@@ -199,8 +199,6 @@ struct site {
     char *tmp;             /* the folder being written */
 };
 
-/* What the pages write to, shared by the rendering threads: lock is held
- * to change it while they run. */
 /* A page for the sitemap: its url, path_hash(url), and the post or page
  * it shows (NULL for a list), whose url it lends. */
 struct html_page {
@@ -209,6 +207,8 @@ struct html_page {
     const struct post *post;
 };
 
+/* What the pages write to, shared by the rendering threads: lock is held
+ * to change it while they run. */
 struct outputs {
     pthread_mutex_t lock;
     struct ptab paths;   /* every file written, relative to the output */
@@ -2978,9 +2978,10 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     /* the posts are not needed any more: they are freed while the state
      * is written, or left for exit() */
     pthread_t freer;
-    bool freeing = !leave_to_exit(s) &&
-                   pthread_create(&freer, NULL, free_posts_thread, s) == 0;
-    if (!freeing && !leave_to_exit(s))
+    bool leave = leave_to_exit(s);
+    bool freeing =
+        !leave && pthread_create(&freer, NULL, free_posts_thread, s) == 0;
+    if (!leave && !freeing)
         free_posts(s);
     buf_init(&n->messages);
     rec_u64(&n->messages, (uint64_t)(s->d->warnings - warnings0));
@@ -3217,7 +3218,6 @@ out:
         fs_remove_tree(s.tmp);
     free(s.tmp);
     if (leave_to_exit(&s)) {
-        free(dir);
         phase("cleanup");
         return ok && diag_errors(d) == errors0;
     }
