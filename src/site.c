@@ -174,7 +174,7 @@ struct site {
     long per_page;
     int link_mode;    /* SITE_LINKS_ERROR or SITE_LINKS_WARN */
     struct tmpl_set *tmpl;
-    struct tmpl_memo *memo; /* of the summaries, while the lists render */
+    struct tmpl_memo *memo; /* of the summaries, while list pages render */
     struct post **posts;
     size_t nposts;
     struct post **pages;
@@ -3165,6 +3165,9 @@ site_build(const struct site_opts *o, struct diag *d)
         phase("summaries");
         s.memo = tmpl_memo_new();
         run_jobs(&s, &run);
+        /* not for the archive, which shows each summary once */
+        tmpl_memo_free(s.memo);
+        s.memo = NULL;
     }
     phase("pages");
     render_taxonomy_index(&s, &s.tax[0], "Tags");
@@ -3173,8 +3176,6 @@ site_build(const struct site_opts *o, struct diag *d)
         render_archive(&s);
     else
         note_html(&s, "archives/", NULL);
-    tmpl_memo_free(s.memo);
-    s.memo = NULL;
     phase("lists");
     if (!reuse_output(&s, "404.html", h64_str(s.global, "404"))) {
         struct val *ctx = val_map();
