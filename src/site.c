@@ -1039,18 +1039,19 @@ add_post(struct post ***list, size_t *n, struct post *p)
     (*list)[(*n)++] = p;
 }
 
-/* Notes a content file to read, path_hash(path) h; takes stem, and path
- * unless it is the scan's input in's (NULL: not scanned). */
+/* Notes a content file to read; takes stem, and path unless it is the
+ * scan's input in's (NULL: not scanned). */
 static void
-add_source(struct site *s, char *path, uint64_t h, const struct input *in,
-           char *stem, bool is_page)
+add_source(struct site *s, char *path, const struct input *in, char *stem,
+           bool is_page)
 {
     if (s->nfound == s->capfound) {
         s->capfound = s->capfound ? 2 * s->capfound : 64;
         s->found = xreallocarray(s->found, s->capfound, sizeof *s->found);
     }
     s->found[s->nfound++] = (struct source){
-        .path = path, .stem = stem, .hash = h, .in = in, .is_page = is_page};
+        .path = path, .stem = stem, .hash = path_hash(path), .in = in,
+        .is_page = is_page};
 }
 
 /* Reads found[i], on one of the threads: read_post() sees a copy of the
@@ -1227,8 +1228,7 @@ read_posts_dir(struct site *s, const char *dir, const struct walk *up)
             if (!is_md_folder(s, path, q))
                 read_posts_dir(s, path, &w);
         } else if (n > 3 && strcmp(q + n - 3, ".md") == 0) {
-            add_source(s, path, path_hash(path), in, xstrndup(q, n - 3),
-                       false);
+            add_source(s, path, in, xstrndup(q, n - 3), false);
             continue; /* the source keeps path (or the scan does) */
         }
         if (in == NULL)
@@ -1272,7 +1272,7 @@ read_pages_dir(struct site *s, const char *dir, const char *prefix,
                 stem = xasprintf("%s/%.*s", prefix, (int)n - 3, q);
             else
                 stem = xstrndup(q, n - 3);
-            add_source(s, path, path_hash(path), in, stem, true);
+            add_source(s, path, in, stem, true);
             continue; /* the source keeps path (or the scan does) */
         }
         if (in == NULL)
@@ -3232,7 +3232,6 @@ out:
     ptab_fini(&s.urls);
     ptab_fini(&s.failed);
     val_free(s.site_val);
-    tmpl_memo_free(s.memo);
     tmpl_set_free(s.tmpl);
     val_free(s.config);
     free(s.config_path);

@@ -16,8 +16,8 @@
 
 #define STATE_MAGIC "blog-state 6\n"
 
-/* Eight bytes a step (a multiply and a shift mix each word in), then
- * FNV-1a for the rest. */
+/* Eight bytes a step (a multiply and a shift mix each word in), the last
+ * 1-7 bytes as one more word. */
 uint64_t
 h64_bytes(uint64_t h, const void *p, size_t n)
 {

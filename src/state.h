@@ -23,7 +23,6 @@
 #include "buf.h"
 #include "fs.h"
 #include "ptab.h"
-#include "xmem.h"
 
 /* 64-bit hashes, for signatures and content keys: eight bytes a step. */
 #define H64_INIT 1469598103934665603ull
