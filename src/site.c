@@ -2354,32 +2354,74 @@ reuse_output(struct site *s, const char *rel, uint64_t sig)
     return true;
 }
 
+/* What plan_jobs() works out for one job on the threads: its url, file
+ * and signature, and whether the last build's output has that file with
+ * that signature (looked up in the last state, which nothing changes
+ * while the threads read it). */
+struct planned {
+    char *url, *rel;
+    uint64_t h, sig;
+    bool in_gen, in_cur;
+};
+
+struct plan_run {
+    const struct site *s;
+    const struct job *v;
+    struct planned *p;
+};
+
+static void
+plan_one(void *arg, size_t i)
+{
+    const struct plan_run *r = arg;
+    const struct site *s = r->s;
+    struct planned *p = &r->p[i];
+    uint64_t old;
+
+    p->url = job_url(s, &r->v[i], &p->sig);
+    p->rel = url_file(p->url);
+    p->h = path_hash(p->rel);
+    if (s->prev == NULL)
+        return;
+    p->in_gen = s->gen && sigmap_get_h(&s->prev->gen, p->rel, p->h, &old) &&
+                old == p->sig;
+    p->in_cur = !p->in_gen &&
+                sigmap_get_h(&s->prev->cur, p->rel, p->h, &old) &&
+                old == p->sig;
+}
+
 /* Registers every job's file and keeps in run only those that must be
- * rendered. */
+ * rendered: what have_output() does for one file, for all, its lookups
+ * on the threads and the tables filled in job order. */
 static void
 plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
 {
+    struct plan_run r = {s, all->v, xcalloc(all->n + 1, sizeof *r.p)};
+
+    par_for(all->n, plan_one, &r);
+    ptab_reserve(&s->out->paths, s->out->paths.n + all->n + 64);
+    ptab_reserve(&s->next.cur.t, s->next.cur.t.n + all->n + 64);
     for (size_t i = 0; i < all->n; i++) {
         struct job *j = &all->v[i];
-        uint64_t sig;
-        char *url = job_url(s, j, &sig), *rel = url_file(url);
-        uint64_t h = path_hash(rel);
+        struct planned *p = &r.p[i];
 
-        if (set_put_h(&s->out->paths, rel, h, NULL) != NULL) {
-            diag_error(s->d, rel, 0, 0,
+        if (set_put_h(&s->out->paths, p->rel, p->h, NULL) != NULL) {
+            diag_error(s->d, p->rel, 0, 0,
                        "two outputs would be written to this path; change "
                        "a permalink");
         } else {
-            note_html(s, url,
+            note_html(s, p->url,
                       j->list != NULL ? NULL
                       : j->page       ? s->pages[j->i]
                                       : s->posts[j->i]);
-            if (!have_output(s, rel, h, sig))
+            sigmap_put_h(&s->next.cur, p->rel, p->h, p->sig);
+            if (!p->in_gen && !(p->in_cur && link_old(s, p->rel)))
                 add_job(run, j->list, j->i, j->page);
         }
-        free(rel);
-        free(url);
+        free(p->rel);
+        free(p->url);
     }
+    free(r.p);
 }
 
 /* Reads again, whole, the light posts whose pages will be rendered (and
