@@ -4,8 +4,12 @@
 
 PKGS    = libcmark yaml-0.1 cairo fontconfig libmicrohttpd libpng zlib
 # libmicrohttpd is opened by src/mhd.c when `blog serve` starts, not linked:
-# loading it (and TLS behind it) cost every `blog build` 1.7 ms
-LIBPKGS = $(filter-out libmicrohttpd,$(PKGS))
+# loading it (and TLS behind it) cost every `blog build` 1.7 ms; cairo,
+# fontconfig and libpng by src/gfx.c when a diagram is drawn (1.2 ms)
+DLPKGS  = libmicrohttpd cairo fontconfig libpng zlib
+LIBPKGS = $(filter-out $(DLPKGS),$(PKGS))
+# the unit tests call cairo themselves
+TESTLIBS = $(shell pkg-config --libs cairo fontconfig libpng)
 CC     ?= cc
 WARN    = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
           -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith -Werror
@@ -48,7 +52,7 @@ $(BUILD)/tobj/%.o: tests/unit/%.c | $(BUILD)/tobj
 
 $(BUILD)/test_%: $(BUILD)/tobj/test_%.o $(LIBOBJ)
 	@echo LD $@
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK)
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TESTLIBS) $(CHECK)
 
 $(BUILD)/obj $(BUILD)/tobj:
 	mkdir -p $@

@@ -22,6 +22,7 @@
 #include <png.h>
 #include <zlib.h>
 
+#include "gfx.h"
 #include "xmem.h"
 
 #define FAMILY "DejaVu Sans"
@@ -124,8 +125,14 @@ draw_init(struct diag *d)
     cairo_font_face_t *regular, *bold;
     int f;
 
+    char err[256];
+
     if (fonts.ready)
         return true;
+    if (!gfx_load(err, sizeof err)) {
+        diag_error(d, NULL, 0, 0, "%s", err);
+        return false;
+    }
     if (!FcInit()) {
         diag_error(d, NULL, 0, 0, "fontconfig could not be initialised");
         return false;
@@ -167,6 +174,8 @@ draw_fini(void)
     }
     free(canvas.data);
     memset(&canvas, 0, sizeof canvas);
+    if (!gfx_loaded())
+        return; /* nothing drawn: nothing of theirs to release */
     cairo_debug_reset_static_data();
     FcFini();
 }
