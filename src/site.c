@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2875,23 +2877,6 @@ inode_of(const char *path)
     return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
 }
 
-/* Loads the last build's state into *st and points s->prev at it if it
- * describes the output as it is now.  Returns true when nothing the
- * build reads has changed since: the output is up to date. */
-static bool
-load_state(struct site *s, struct state *st, const char *dir)
-{
-    if (s->o->full || !state_load(st, dir))
-        return false;
-    if (st->opts != s->next.opts || st->public_ino == 0 ||
-        st->public_ino != inode_of(s->o->out_dir)) {
-        state_fini(st);
-        return false;
-    }
-    s->prev = st;
-    return inputs_equal(&st->inputs, &s->next.inputs);
-}
-
 /* Says again what the last build said (a build with nothing to do). */
 static void
 replay(struct diag *d, const struct state *st)
@@ -2914,49 +2899,150 @@ replay(struct diag *d, const struct state *st)
     }
 }
 
-struct cached {
-    const char *const *start; /* each post's record */
-    const size_t *len;
-    struct post **post;
-    struct post *block;  /* where they are read to */
+/* The last build's state is loaded on a thread of its own while the
+ * main thread scans the inputs, the two taking about as long, and then
+ * the light posts of its records, unless the scan finds that nothing
+ * changed.  The main thread takes them (finish_early()) once site.yaml
+ * and the templates say whether the records are still good. */
+struct early {
+    const struct site *s;
+    struct state *st;
+    const char *dir;
+    bool usable;        /* st: made with the same options, for the output
+                           folder as it is */
+    sem_t loaded;       /* posted once usable is known */
+    atomic_bool stop;   /* nothing changed: the posts are not needed */
+    bool threaded, joined;
+    bool unchanged;     /* early_same() said so: the build ends now */
+    pthread_t thread;
+    struct post *block; /* where they are read to: one allocation for all
+                           (zeroed pages, not a memset a post) */
+    struct post **post; /* post[i]: record i's, NULL if damaged */
+    atomic_size_t next; /* the next record to read */
 };
 
+/* Loads the state into e->st; usable says whether this build can use it. */
 static void
-get_post_i(void *arg, size_t i)
+open_early(struct early *e)
 {
-    struct cached *c = arg;
-    struct rec r = {c->start[i], c->start[i] + c->len[i], false};
-    struct post *p = get_post(&r, &c->block[i]);
+    const struct site *s = e->s;
+    struct state *st = e->st;
 
-    if (p != NULL && r.p != r.end) { /* a damaged record */
-        post_free(p);
-        p = NULL;
+    if (!state_load(st, e->dir))
+        return;
+    if (st->opts != s->next.opts || st->public_ino == 0 ||
+        st->public_ino != inode_of(s->o->out_dir)) {
+        state_fini(st);
+        return;
     }
-    c->post[i] = p;
+    e->usable = true;
 }
 
-/* The light posts the last build kept, by source path, read on the
- * threads. */
+/* Reads records from the shared counter on, a run at a time, until none
+ * is left or stop is set: the thread starts while the scan runs, and the
+ * main thread joins it when it needs the posts. */
 static void
-load_cached(struct site *s)
+read_some(struct early *e)
 {
-    const struct state *st = s->prev;
-    size_t n = st->nrecs;
+    size_t n = e->st->nrecs;
 
-    if (n == 0 || st->posts_key != s->model)
-        return; /* other options, site.yaml or templates: read again */
-    struct cached c = {st->rec, st->rec_len, xcalloc(n + 1, sizeof *c.post),
-                       NULL};
-    /* one allocation for all (zeroed pages, not a memset a post) */
-    s->light_block = c.block = xcalloc(n + 1, sizeof *c.block);
-    par_for(n, get_post_i, &c);
-    ptab_reserve(&s->cached, n);
-    for (size_t i = 0; i < n; i++)
-        if (c.post[i] != NULL &&
-            set_put_h(&s->cached, c.post[i]->src, c.post[i]->src_hash,
-                      c.post[i]) != NULL)
-            post_free(c.post[i]);
-    free(c.post);
+    for (;;) {
+        size_t i = atomic_fetch_add(&e->next, 64), end = i + 64;
+        if (i >= n || atomic_load_explicit(&e->stop, memory_order_relaxed))
+            return;
+        for (; i < end && i < n; i++) {
+            const char *start = e->st->rec[i];
+            struct rec r = {start, start + e->st->rec_len[i], false};
+            struct post *p = get_post(&r, &e->block[i]);
+            if (p != NULL && r.p != r.end) {
+                post_free(p); /* a damaged record */
+                p = NULL;
+            }
+            e->post[i] = p;
+        }
+    }
+}
+
+/* Loads the state and makes room for its posts. */
+static void
+prepare_early(struct early *e)
+{
+    open_early(e);
+    if (e->usable && e->st->nrecs > 0) {
+        e->post = xcalloc(e->st->nrecs + 1, sizeof *e->post);
+        e->block = xcalloc(e->st->nrecs + 1, sizeof *e->block);
+    }
+}
+
+static void *
+early_thread(void *arg)
+{
+    struct early *e = arg;
+
+    prepare_early(e);
+    sem_post(&e->loaded);
+    if (e->post != NULL)
+        read_some(e);
+    return NULL;
+}
+
+/* Starts loading the state (on a thread when one can be made). */
+static void
+start_early(struct early *e)
+{
+    sem_init(&e->loaded, 0, 0);
+    e->threaded = pthread_create(&e->thread, NULL, early_thread, e) == 0;
+    if (!e->threaded)
+        prepare_early(e); /* the records are read after the scan */
+}
+
+/* After the scan: whether the state describes the inputs as they are
+ * (then the build has nothing to do, and the posts are not read). */
+static bool
+early_same(struct early *e, const struct inputs *now)
+{
+    if (e->threaded)
+        sem_wait(&e->loaded);
+    e->unchanged = e->usable && inputs_equal(&e->st->inputs, now);
+    if (e->unchanged)
+        atomic_store(&e->stop, true);
+    return e->unchanged;
+}
+
+/* Reads the records the thread has not (with it), waits for it, and
+ * gives s the light posts by source path when keep says that the records
+ * were made with this site.yaml and these templates; else stops the thread
+ * and frees them.  Once; again does nothing. */
+static void
+finish_early(struct site *s, struct early *e, bool keep)
+{
+    size_t n = e->st->nrecs;
+
+    if (e->joined)
+        return;
+    e->joined = true;
+    if (!keep)
+        atomic_store(&e->stop, true);
+    else if (e->post != NULL)
+        read_some(e); /* with the thread, what it has not read yet */
+    if (e->threaded)
+        pthread_join(e->thread, NULL);
+    sem_destroy(&e->loaded);
+    if (keep && e->post != NULL) {
+        ptab_reserve(&s->cached, n);
+        for (size_t i = 0; i < n; i++)
+            if (e->post[i] != NULL &&
+                set_put_h(&s->cached, e->post[i]->src, e->post[i]->src_hash,
+                          e->post[i]) != NULL)
+                post_free(e->post[i]);
+        s->light_block = e->block;
+    } else if (e->post != NULL && !(e->unchanged && leave_to_exit(s))) {
+        for (size_t i = 0; i < n; i++)
+            post_free(e->post[i]);
+        free(e->block);
+    }
+    free(e->post);
+    e->post = NULL;
 }
 
 struct recs {
@@ -3114,10 +3200,13 @@ site_build(const struct site_opts *o, struct diag *d)
     /* keys that live as long as their sets: inputs, posts' paths, urls */
     s.cached.lent = s.urls.lent = true;
     struct state prev = {0};
+    struct early early = {.s = &s, .st = &prev,
+                          .joined = o->dry_run || o->full};
     bool ok = false;
     int errors0 = diag_errors(d), warnings0 = d->warnings;
     char *dir = state_dir(o->out_dir);
 
+    early.dir = dir;
     s.tax[0].key = "tags";
     s.tax[0].dir = "tags";
     s.tax[1].key = "categories";
@@ -3125,6 +3214,9 @@ site_build(const struct site_opts *o, struct diag *d)
     phase(NULL);
     s.next.opts = s.model = opts_key(o, d);
     if (!o->dry_run) {
+        if (!o->full)
+            start_early(&early);
+        s.next.inputs.one_thread = early.threaded;
         char *yaml = fs_join(o->site_dir, "site.yaml");
         static const char *const trees[] = {"templates", "content", "assets"};
         inputs_scan(&s.next.inputs, yaml);
@@ -3135,9 +3227,12 @@ site_build(const struct site_opts *o, struct diag *d)
             free(t);
         }
         phase("scan");
-        bool same = load_state(&s, &prev, dir);
+        bool same = early_same(&early, &s.next.inputs);
+        if (early.usable)
+            s.prev = &prev;
         phase("load");
         if (same) {
+            finish_early(&s, &early, false);
             replay(d, &prev);
             phase("unchanged");
             ok = true;
@@ -3148,8 +3243,8 @@ site_build(const struct site_opts *o, struct diag *d)
         goto out;
     load_templates(&s);
     phase("config");
-    if (s.prev != NULL)
-        load_cached(&s);
+    /* other options, site.yaml or templates: the posts are read again */
+    finish_early(&s, &early, s.prev != NULL && prev.posts_key == s.model);
     phase("cached");
     char *posts = fs_join(o->site_dir, "content/posts");
     char *pages = fs_join(o->site_dir, "content/pages");
@@ -3251,6 +3346,7 @@ site_build(const struct site_opts *o, struct diag *d)
         phase("state");
     }
 out:
+    finish_early(&s, &early, false); /* a build that stopped early */
     if (!ok && s.gen) {
         /* the second generation was half updated: the output and the
          * posts read are still as the state says */

@@ -253,7 +253,7 @@ scan_dir(struct inputs *in, const char *path)
                                     xmalloc((n + 1) * sizeof(size_t))};
     a.st = xcalloc(n + 1, sizeof *a.st);
     a.ok = xcalloc(n + 1, sizeof *a.ok);
-    if (n >= 256)
+    if (n >= 256 && !in->one_thread)
         par_for(n, stat_one, &a);
     else
         for (size_t i = 0; i < n; i++)

@@ -132,6 +132,8 @@ struct inputs {
     struct input *v;
     size_t n, cap;
     bool borrowed; /* the paths are in a loaded state's text */
+    bool one_thread; /* scan on the calling thread only (the other cores
+                        have work of their own) */
     /* each folder the scan listed, in the order it listed them */
     struct listing *dirs;
     size_t ndirs, capdirs, next_dir;
