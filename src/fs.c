@@ -278,7 +278,23 @@ fs_list(const char *dir)
     }
     names[n] = NULL;
     buf_fini(&pool);
-    qsort(names, n, sizeof *names, cmp_str);
+    /* a folder whose files were made in the order of their names lists
+     * them in that order, or (tmpfs: newest first) in the reverse one:
+     * looked at before sorting */
+    size_t up = 1, down = 1;
+    while (up < n && strcmp(names[up - 1], names[up]) < 0)
+        up++;
+    while (up < n && down < n && strcmp(names[down - 1], names[down]) > 0)
+        down++;
+    if (down == n && n > 1) {
+        for (size_t i = 0, j = n - 1; i < j; i++, j--) {
+            char *t = names[i];
+            names[i] = names[j];
+            names[j] = t;
+        }
+    } else if (up < n) {
+        qsort(names, n, sizeof *names, cmp_str);
+    }
     return names;
 }
 

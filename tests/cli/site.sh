@@ -150,3 +150,22 @@ check "the output is byte-identical with 1, 2 and 5 threads" \
   bash -c "diff -r '$TMP/thr-1' '$TMP/thr-2' && diff -r '$TMP/thr-1' '$TMP/thr-5'"
 check "the messages are the same, in the same order, with 1, 2 and 5 threads" \
   bash -c "test -s '$TMP/thr-1.err' && cmp '$TMP/thr-1.err' '$TMP/thr-2.err' && cmp '$TMP/thr-1.err' '$TMP/thr-5.err'"
+
+# order: newest first (a date before 1970 too), equal dates by file name
+ord="$TMP/order"
+mkdir -p "$ord/content/posts"
+cp -r "$ROOT/site.yaml" "$ROOT/templates" "$ROOT/assets" "$ord/"
+mkpost() { printf -- '---\ntitle: Post %s\ndate: %s\n---\nBody of %s.\n' "$1" "$2" "$1" >"$ord/content/posts/$1.md"; }
+mkpost zeta "2019-1-1 10:00:00"
+mkpost alpha "2019-1-1 10:00:00"
+mkpost old "1969-12-31 23:00:00"
+mkpost new "2020-5-5 08:00:00"
+mkpost beta "2019-1-1 10:00:00"
+mkpost mid "2019-1-1 09:59:59"
+# walked before tie-b.md ("tie" < "tie-b.md"), named after it ('-' < '/')
+mkdir -p "$ord/content/posts/tie"
+printf -- '---\ntitle: Post tiefolder\ndate: 2019-1-1 10:00:00\n---\nBody.\n' >"$ord/content/posts/tie/index.md"
+printf -- '---\ntitle: Post tieb\ndate: 2019-1-1 10:00:00\n---\nBody.\n' >"$ord/content/posts/tie-b.md"
+"$BLOG" build --site "$ord" --quiet >"$TMP/order.log" 2>&1
+check "posts newest first, equal dates by file name, 1969 last" \
+  bash -c "test \"\$(grep -o 'Post [a-z]*' '$ord/public/index.html' | uniq | tr '\n' ' ')\" = 'Post new Post alpha Post beta Post tieb Post tiefolder Post zeta Post mid Post old '"
