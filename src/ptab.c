@@ -16,8 +16,8 @@ ptab_find(const struct ptab *t, const char *key, uint64_t h)
 {
     size_t i = (size_t)h & (t->cap - 1);
 
-    while (t->key[i] != NULL &&
-           (t->hash[i] != h || strcmp(t->key[i], key) != 0))
+    while (t->slot[i].key != NULL &&
+           (t->slot[i].hash != h || strcmp(t->slot[i].key, key) != 0))
         i = (i + 1) & (t->cap - 1);
     return i;
 }
@@ -31,23 +31,17 @@ ptab_reserve(struct ptab *t, size_t n)
     big.cap = t->cap ? t->cap : 64;
     while (big.cap < 2 * n)
         big.cap *= 2;
-    big.key = xcalloc(big.cap, sizeof *big.key);
-    big.hash = xcalloc(big.cap, sizeof *big.hash);
-    big.val = xcalloc(big.cap, sizeof *big.val);
+    big.slot = xcalloc(big.cap, sizeof *big.slot);
     for (size_t i = 0; i < t->cap; i++) {
-        if (t->key[i] != NULL) {
-            size_t j = (size_t)t->hash[i] & (big.cap - 1);
-            while (big.key[j] != NULL)
+        if (t->slot[i].key != NULL) {
+            size_t j = (size_t)t->slot[i].hash & (big.cap - 1);
+            while (big.slot[j].key != NULL)
                 j = (j + 1) & (big.cap - 1);
-            big.key[j] = t->key[i];
-            big.hash[j] = t->hash[i];
-            big.val[j] = t->val[i];
+            big.slot[j] = t->slot[i];
             big.n++;
         }
     }
-    free(t->key);
-    free(t->hash);
-    free(t->val);
+    free(t->slot);
     *t = big;
 }
 
@@ -58,14 +52,15 @@ ptab_put(struct ptab *t, const char *key, uint64_t h, union ptab_val val,
     if (2 * (t->n + 1) > t->cap)
         ptab_reserve(t, t->cap ? t->cap : 32);
     size_t i = ptab_find(t, key, h);
-    *had = t->key[i] != NULL;
+    *had = t->slot[i].key != NULL;
     if (*had)
         return i;
-    t->key[i] = t->lent   ? key
-                : t->pool ? spool_strdup(t->pool, key)
-                          : xstrdup(key);
-    t->hash[i] = h;
-    t->val[i] = val;
+    t->slot[i] = (struct ptab_slot){
+        .key = t->lent   ? key
+               : t->pool ? spool_strdup(t->pool, key)
+                         : xstrdup(key),
+        .hash = h,
+        .val = val};
     t->n++;
     return i;
 }
@@ -76,7 +71,7 @@ ptab_get(const struct ptab *t, const char *key, uint64_t h)
     if (t->cap == 0)
         return NULL;
     size_t i = ptab_find(t, key, h);
-    return t->key[i] != NULL ? &t->val[i] : NULL;
+    return t->slot[i].key != NULL ? &t->slot[i].val : NULL;
 }
 
 void
@@ -86,9 +81,7 @@ ptab_fini(struct ptab *t)
     struct spool *pool = t->pool;
 
     for (size_t i = 0; !lent && pool == NULL && i < t->cap; i++)
-        free((char *)t->key[i]);
-    free(t->key);
-    free(t->hash);
-    free(t->val);
+        free((char *)t->slot[i].key);
+    free(t->slot);
     *t = (struct ptab){.lent = lent, .pool = pool};
 }

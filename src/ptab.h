@@ -24,10 +24,16 @@ union ptab_val {
     const void *p;
 };
 
+/* A key, its hash and its value side by side: a probe reads one cache
+ * line, not one in each of three arrays. */
+struct ptab_slot {
+    const char *key;      /* NULL: an empty slot */
+    uint64_t hash;        /* path_hash(key) */
+    union ptab_val val;
+};
+
 struct ptab {
-    const char **key;     /* NULL: an empty slot */
-    uint64_t *hash;       /* path_hash(key[i]) */
-    union ptab_val *val;
+    struct ptab_slot *slot;
     size_t n, cap;        /* cap: 0 or a power of two */
     bool lent;
     struct spool *pool;

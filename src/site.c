@@ -80,7 +80,7 @@ set_put_h(struct ptab *s, const char *key, uint64_t h, const void *data)
 {
     bool had;
     size_t i = ptab_put(s, key, h, (union ptab_val){.p = data}, &had);
-    return !had ? NULL : s->val[i].p != NULL ? s->val[i].p : "";
+    return !had ? NULL : s->slot[i].val.p != NULL ? s->slot[i].val.p : "";
 }
 
 static const void *
@@ -1123,8 +1123,8 @@ read_sources(struct site *s)
     s->found = NULL;
     s->nfound = s->capfound = 0;
     for (size_t i = 0; i < s->cached.cap; i++) {
-        struct post *c = (struct post *)s->cached.val[i].p;
-        if (s->cached.key[i] != NULL && c != NULL && !c->taken)
+        struct post *c = (struct post *)s->cached.slot[i].val.p;
+        if (s->cached.slot[i].key != NULL && c != NULL && !c->taken)
             post_free(c);
     }
     ptab_fini(&s->cached);
@@ -1495,6 +1495,40 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
     }
 }
 
+/* The posts' order and their terms, made on a thread of their own while
+ * the main thread checks the urls (the two touch nothing in common but
+ * the posts, which neither changes). */
+static void *
+order_thread(void *arg)
+{
+    struct site *s = arg;
+
+    sort_posts(s);
+    build_taxonomy(s, &s->tax[0], true);
+    build_taxonomy(s, &s->tax[1], false);
+    return NULL;
+}
+
+static void
+order_and_check(struct site *s)
+{
+    /* clashes are reported in file order, on the later file: the urls
+     * are checked in a copy of that order while the posts are sorted */
+    struct post **filed = xmalloc((s->nposts + 1) * sizeof *filed);
+    pthread_t t;
+
+    if (s->nposts > 0)
+        memcpy(filed, s->posts, s->nposts * sizeof *filed);
+    bool threaded = pthread_create(&t, NULL, order_thread, s) == 0;
+    check_urls(s, filed, s->nposts);
+    check_urls(s, s->pages, s->npages);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        order_thread(s);
+    free(filed);
+}
+
 static int
 cmp_terms(const void *a, const void *b)
 {
@@ -1522,8 +1556,8 @@ free_taxonomy(struct taxonomy *t)
     free(t->terms);
     ptab_fini(&t->by_slug);
     for (size_t i = 0; i < t->spelled.cap; i++) {
-        struct spelling *sp = (struct spelling *)t->spelled.val[i].p;
-        if (t->spelled.key[i] != NULL) {
+        struct spelling *sp = (struct spelling *)t->spelled.slot[i].val.p;
+        if (t->spelled.slot[i].key != NULL) {
             val_free(sp->data);
             free(sp);
         }
@@ -2019,14 +2053,14 @@ run_jobs(struct site *s, struct jobs *j)
         struct job *job = &j->v[i];
         bool again = false;
         for (size_t k = 0; k < job->failed.cap; k++)
-            if (job->failed.key[k] != NULL &&
-                set_has(&s->failed, job->failed.key[k]))
+            if (job->failed.slot[k].key != NULL &&
+                set_has(&s->failed, job->failed.slot[k].key))
                 again = true;
         if (!again) {
             diag_merge(s->d, &job->d);
             for (size_t k = 0; k < job->failed.cap; k++)
-                if (job->failed.key[k] != NULL)
-                    set_put(&s->failed, job->failed.key[k], NULL);
+                if (job->failed.slot[k].key != NULL)
+                    set_put(&s->failed, job->failed.slot[k].key, NULL);
         }
         diag_fini(&job->d);
         ptab_fini(&job->failed);
@@ -2581,10 +2615,10 @@ remove_unwritten(struct site *s)
     const struct sigmap *g = &s->prev->gen;
 
     for (size_t i = 0; i < g->t.cap; i++) {
-        if (g->t.key[i] == NULL ||
-            set_has_h(&s->out->paths, g->t.key[i], g->t.hash[i]))
+        if (g->t.slot[i].key == NULL ||
+            set_has_h(&s->out->paths, g->t.slot[i].key, g->t.slot[i].hash))
             continue;
-        char *path = fs_join(s->tmp, g->t.key[i]);
+        char *path = fs_join(s->tmp, g->t.slot[i].key);
         unlink(path);
         for (char *slash = strrchr(path, '/');
              slash != NULL && (size_t)(slash - path) > strlen(s->tmp);
@@ -2748,8 +2782,8 @@ same_files(const struct site *s)
     if (s->prev == NULL || s->prev->cur.t.n != paths->n)
         return false;
     for (size_t i = 0; i < paths->cap; i++)
-        if (paths->key[i] != NULL &&
-            !sigmap_get_h(&s->prev->cur, paths->key[i], paths->hash[i],
+        if (paths->slot[i].key != NULL &&
+            !sigmap_get_h(&s->prev->cur, paths->slot[i].key, paths->slot[i].hash,
                           &sig))
             return false;
     return true;
@@ -3147,8 +3181,8 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
 
     for (size_t i = 0; i < s->out->paths.cap; i++) {
         uint64_t sig;
-        const char *path = s->out->paths.key[i];
-        uint64_t h = s->out->paths.hash[i];
+        const char *path = s->out->paths.slot[i].key;
+        uint64_t h = s->out->paths.slot[i].hash;
         if (path != NULL && !sigmap_get_h(&n->cur, path, h, &sig))
             sigmap_put_h(&n->cur, path, h, 0); /* written every time */
     }
@@ -3316,14 +3350,9 @@ site_build(const struct site_opts *o, struct diag *d)
     phase("read");
     if (diag_errors(d) > errors0)
         goto out;
-    /* clashes are reported in file order, on the later file */
-    check_urls(&s, s.posts, s.nposts);
-    check_urls(&s, s.pages, s.npages);
-    sort_posts(&s);
+    order_and_check(&s);
     if (diag_errors(d) > errors0)
         goto out;
-    build_taxonomy(&s, &s.tax[0], true);
-    build_taxonomy(&s, &s.tax[1], false);
     par_for(s.nposts, make_sumkey, &s);
     build_site_val(&s);
     /* what every page shows: the site's data and the templates */

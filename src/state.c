@@ -100,7 +100,7 @@ sigmap_put_h(struct sigmap *m, const char *path, uint64_t h, uint64_t sig)
     bool had;
     size_t i = ptab_put(&m->t, path, h, (union ptab_val){.u = sig}, &had);
 
-    m->t.val[i].u = sig;
+    m->t.slot[i].val.u = sig;
     m->rec = NULL; /* changed: written anew */
 }
 
@@ -145,10 +145,10 @@ rec_sigmap(struct buf *b, const struct sigmap *m)
     rec_u64(b, t->cap);
     rec_u64(b, t->n);
     for (size_t i = 0; i < t->cap; i++) {
-        if (t->key[i] != NULL) {
-            rec_str(b, t->key[i]);
-            rec_u64(b, t->val[i].u);
-            rec_u64(b, t->hash[i]);
+        if (t->slot[i].key != NULL) {
+            rec_str(b, t->slot[i].key);
+            rec_u64(b, t->slot[i].val.u);
+            rec_u64(b, t->slot[i].hash);
         } else {
             rec_str(b, NULL);
         }
@@ -173,16 +173,14 @@ get_sigmap(struct rec *r, struct sigmap *m)
         return;
     }
     t->cap = (size_t)cap;
-    t->key = xcalloc(t->cap, sizeof *t->key);
-    t->hash = xcalloc(t->cap, sizeof *t->hash);
-    t->val = xcalloc(t->cap, sizeof *t->val);
+    t->slot = xcalloc(t->cap, sizeof *t->slot);
     for (size_t i = 0; i < t->cap && !r->bad; i++) {
         const char *path = rec_peek_str(r);
         if (path == NULL)
             continue;
-        t->key[i] = path;
-        t->val[i].u = rec_get_u64(r);
-        t->hash[i] = rec_get_u64(r);
+        t->slot[i].key = path;
+        t->slot[i].val.u = rec_get_u64(r);
+        t->slot[i].hash = rec_get_u64(r);
         used++;
     }
     if (used != n)
