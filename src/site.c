@@ -2373,9 +2373,11 @@ hash_link(uint64_t h, const struct post *p)
     return h64_u64(h, p == NULL ? 0 : p->link_key);
 }
 
-/* The job's url (new string) and signature. */
-static char *
-job_url(const struct site *s, const struct job *j, uint64_t *sig)
+/* The job's url and signature: a post's own url, or a list page's (new
+ * string). */
+static const char *
+job_url(const struct site *s, const struct job *j, uint64_t *sig,
+        char **made)
 {
     uint64_t h = s->global;
 
@@ -2387,7 +2389,8 @@ job_url(const struct site *s, const struct job *j, uint64_t *sig)
             h = hash_link(h, j->i > 0 ? s->posts[j->i - 1] : NULL);
         }
         *sig = h;
-        return xstrdup(p->url);
+        *made = NULL;
+        return p->url;
     }
     const struct list *l = j->list;
     size_t per = (size_t)s->per_page;
@@ -2398,7 +2401,7 @@ job_url(const struct site *s, const struct job *j, uint64_t *sig)
         h = h64_u64(h, p->sumkey);
     }
     *sig = h;
-    return post_page_url(l->base, j->i);
+    return *made = post_page_url(l->base, j->i);
 }
 
 /* Links the output's file rel into the folder being written. */
@@ -2455,9 +2458,12 @@ reuse_output(struct site *s, const char *rel, uint64_t sig)
  * that signature (looked up in the last state, which nothing changes
  * while the threads read it). */
 struct planned {
-    char *url, *rel;
+    const char *url;
+    char *made_url; /* a list page's url, freed after */
+    char *rel;      /* in buf when it fits */
     uint64_t h, sig;
     bool in_gen, in_cur;
+    char buf[88];
 };
 
 struct plan_run {
@@ -2474,9 +2480,15 @@ plan_one(void *arg, size_t i)
     struct planned *p = &r->p[i];
     uint64_t old;
 
-    p->url = job_url(s, &r->v[i], &p->sig);
-    p->rel = url_file(p->url);
-    p->h = path_hash(p->rel);
+    p->url = job_url(s, &r->v[i], &p->sig, &p->made_url);
+    /* url_file(), in buf */
+    size_t n = strlen(p->url), extra = n == 0 || p->url[n - 1] == '/' ? 10 : 0;
+    p->rel = n + extra < sizeof p->buf ? p->buf : xmalloc(n + extra + 1);
+    memcpy(p->rel, p->url, n);
+    memcpy(p->rel + n, "index.html", extra);
+    p->rel[n + extra] = '\0';
+    p->h = h64_bytes(H64_INIT, p->rel, n + extra + 1); /* path_hash() */
+    p->in_gen = p->in_cur = false;
     if (s->prev == NULL)
         return;
     p->in_gen = s->gen && sigmap_get_h(&s->prev->gen, p->rel, p->h, &old) &&
@@ -2492,7 +2504,8 @@ plan_one(void *arg, size_t i)
 static void
 plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
 {
-    struct plan_run r = {s, all->v, xcalloc(all->n + 1, sizeof *r.p)};
+    /* (each field set by plan_one(): not zeroed first) */
+    struct plan_run r = {s, all->v, xmalloc((all->n + 1) * sizeof *r.p)};
 
     par_for(all->n, plan_one, &r);
     ptab_reserve(&s->out->paths, s->out->paths.n + all->n + 64);
@@ -2514,8 +2527,9 @@ plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
             if (!p->in_gen && !(p->in_cur && link_old(s, p->rel)))
                 add_job(run, j->list, j->i, j->page);
         }
-        free(p->rel);
-        free(p->url);
+        if (p->rel != p->buf)
+            free(p->rel);
+        free(p->made_url);
     }
     free(r.p);
 }
