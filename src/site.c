@@ -216,7 +216,8 @@ struct outputs {
     struct ptab paths;   /* every file written, relative to the output */
     struct html_page *html; /* every HTML page, for the sitemap */
     size_t nhtml, caphtml;
-    struct spool pool;     /* the strings of paths, html and next.cur */
+    struct spool pool;     /* the strings of paths and html */
+    struct spool cur_pool; /* next.cur's (filled on another thread) */
 };
 
 /* A content file found by the walk and read by one of the threads. */
@@ -2467,9 +2468,10 @@ struct planned {
 };
 
 struct plan_run {
-    const struct site *s;
+    struct site *s;
     const struct job *v;
     struct planned *p;
+    size_t n;
 };
 
 static void
@@ -2498,18 +2500,37 @@ plan_one(void *arg, size_t i)
                 old == p->sig;
 }
 
+/* Fills next.cur with every job's signature, in job order (on a thread
+ * of its own: no other table shares its pool). */
+static void *
+fill_cur(void *arg)
+{
+    const struct plan_run *r = arg;
+    struct sigmap *cur = &r->s->next.cur;
+
+    for (size_t i = 0; i < r->n; i++)
+        sigmap_put_h(cur, r->p[i].rel, r->p[i].h, r->p[i].sig);
+    return NULL;
+}
+
 /* Registers every job's file and keeps in run only those that must be
  * rendered: what have_output() does for one file, for all, its lookups
- * on the threads and the tables filled in job order. */
+ * on the threads and the tables filled in job order, the two at once.
+ * (A clash fails the build, whose next.cur is not kept.) */
 static void
 plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
 {
     /* (each field set by plan_one(): not zeroed first) */
-    struct plan_run r = {s, all->v, xmalloc((all->n + 1) * sizeof *r.p)};
+    struct plan_run r = {s, all->v, xmalloc((all->n + 1) * sizeof *r.p),
+                         all->n};
+    pthread_t t;
 
     par_for(all->n, plan_one, &r);
     ptab_reserve(&s->out->paths, s->out->paths.n + all->n + 64);
     ptab_reserve(&s->next.cur.t, s->next.cur.t.n + all->n + 64);
+    bool threaded = pthread_create(&t, NULL, fill_cur, &r) == 0;
+    if (!threaded)
+        fill_cur(&r);
     for (size_t i = 0; i < all->n; i++) {
         struct job *j = &all->v[i];
         struct planned *p = &r.p[i];
@@ -2523,13 +2544,16 @@ plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
                       j->list != NULL ? NULL
                       : j->page       ? s->pages[j->i]
                                       : s->posts[j->i]);
-            sigmap_put_h(&s->next.cur, p->rel, p->h, p->sig);
             if (!p->in_gen && !(p->in_cur && link_old(s, p->rel)))
                 add_job(run, j->list, j->i, j->page);
         }
-        if (p->rel != p->buf)
-            free(p->rel);
-        free(p->made_url);
+    }
+    if (threaded)
+        pthread_join(t, NULL);
+    for (size_t i = 0; i < all->n; i++) {
+        if (r.p[i].rel != r.p[i].buf)
+            free(r.p[i].rel);
+        free(r.p[i].made_url);
     }
     free(r.p);
 }
@@ -3304,7 +3328,8 @@ site_build(const struct site_opts *o, struct diag *d)
 {
     struct outputs out = {.lock = PTHREAD_MUTEX_INITIALIZER};
     struct site s = {.o = o, .d = d, .out = &out};
-    out.paths.pool = s.next.cur.t.pool = &out.pool;
+    out.paths.pool = &out.pool;
+    s.next.cur.t.pool = &out.cur_pool;
     /* keys that live as long as their sets: inputs, posts' paths, urls */
     s.cached.lent = s.urls.lent = true;
     struct state prev = {0};
@@ -3481,6 +3506,7 @@ out:
     state_fini(&s.next);
     state_fini(&prev);
     spool_free(&out.pool);
+    spool_free(&out.cur_pool);
     free(dir);
     phase("cleanup");
     return ok && diag_errors(d) == errors0;
