@@ -223,7 +223,10 @@ struct outputs {
 /* A content file found by the walk and read by one of the threads. */
 struct source {
     char *path, *stem;
-    uint64_t hash;     /* path_hash(path) */
+    const char *name;  /* stem NULL: made on the thread, from name's first
+                          stem_len bytes (the scan's listing holds them) */
+    size_t stem_len;
+    uint64_t hash;     /* path_hash(path), worked out on the thread */
     const struct input *in; /* what the scan saw of it, whose path path
                              * is; NULL: path is the source's own */
     bool is_page;
@@ -1053,8 +1056,7 @@ add_source(struct site *s, char *path, const struct input *in, char *stem,
         s->found = xreallocarray(s->found, s->capfound, sizeof *s->found);
     }
     s->found[s->nfound++] = (struct source){
-        .path = path, .stem = stem, .hash = path_hash(path), .in = in,
-        .is_page = is_page};
+        .path = path, .stem = stem, .in = in, .is_page = is_page};
 }
 
 /* Reads found[i], on one of the threads: read_post() sees a copy of the
@@ -1072,6 +1074,7 @@ read_source(void *arg, size_t i)
 
     diag_init_sub(&src->d, s->d);
     own.d = &src->d;
+    src->hash = path_hash(src->path);
     c = (struct post *)set_get_h(&s->cached, src->path, src->hash);
     /* what the scan at the start saw of it, else what stat() says */
     if (c != NULL && (in = src->in) == NULL) {
@@ -1082,9 +1085,11 @@ read_source(void *arg, size_t i)
                                  .ino = (uint64_t)st.st_ino};
         in = &now;
     }
+    const char *stem = src->stem != NULL ? src->stem : src->name;
+    size_t stem_len = src->stem != NULL ? strlen(src->stem) : src->stem_len;
     if (c != NULL && c->size == in->size && c->mtime_ns == in->mtime_ns &&
         c->ino == in->ino && c->is_page == src->is_page &&
-        strcmp(c->stem, src->stem) == 0) {
+        strncmp(c->stem, stem, stem_len) == 0 && c->stem[stem_len] == '\0') {
         /* as the last build read it: its messages are said again */
         c->taken = true;
         src->post = c;
@@ -1093,6 +1098,8 @@ read_source(void *arg, size_t i)
         src->d.warnings += c->warnings;
         return;
     }
+    if (src->stem == NULL)
+        src->stem = xstrndup(src->name, src->stem_len);
     src->post = read_post(&own, src->path, src->stem, src->is_page);
     if (src->post != NULL) {
         src->post->messages = xstrndup(src->d.text.data != NULL
@@ -1231,7 +1238,14 @@ read_posts_dir(struct site *s, const char *dir, const struct walk *up)
             if (!is_md_folder(s, path, q))
                 read_posts_dir(s, path, &w);
         } else if (n > 3 && strcmp(q + n - 3, ".md") == 0) {
-            add_source(s, path, in, xstrndup(q, n - 3), false);
+            /* the stem is made on the threads when the scan keeps the
+             * listing */
+            add_source(s, path, in, input != NULL ? NULL : xstrndup(q, n - 3),
+                       false);
+            if (input != NULL) {
+                s->found[s->nfound - 1].name = q;
+                s->found[s->nfound - 1].stem_len = n - 3;
+            }
             continue; /* the source keeps path (or the scan does) */
         }
         if (in == NULL)
