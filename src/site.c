@@ -3337,6 +3337,15 @@ keep_old(struct site *s, const char *dir)
     free(gen);
 }
 
+static void *
+make_inputs_rec(void *arg)
+{
+    struct state *next = arg;
+
+    inputs_rec(&next->inputs, &next->inputs_made);
+    return NULL;
+}
+
 bool
 site_build(const struct site_opts *o, struct diag *d)
 {
@@ -3349,6 +3358,8 @@ site_build(const struct site_opts *o, struct diag *d)
     struct state prev = {0};
     struct early early = {.s = &s, .st = &prev,
                           .joined = o->dry_run || o->full};
+    pthread_t inputs_maker;
+    bool inputs_made = false;
     bool ok = false;
     int errors0 = diag_errors(d), warnings0 = d->warnings;
     char *dir = state_dir(o->out_dir);
@@ -3385,6 +3396,9 @@ site_build(const struct site_opts *o, struct diag *d)
             ok = true;
             goto out;
         }
+        /* the inputs as the next state records them, made meanwhile */
+        inputs_made = pthread_create(&inputs_maker, NULL, make_inputs_rec,
+                                     &s.next) == 0;
     }
     if (!load_config(&s))
         goto out;
@@ -3483,11 +3497,16 @@ site_build(const struct site_opts *o, struct diag *d)
     if (ok && !o->dry_run) {
         keep_old(&s, dir);
         phase("keep");
+        if (inputs_made)
+            pthread_join(inputs_maker, NULL);
+        inputs_made = false;
         save_state(&s, dir, errors0, warnings0);
         phase("state");
     }
 out:
     finish_early(&s, &early, false); /* a build that stopped early */
+    if (inputs_made)
+        pthread_join(inputs_maker, NULL);
     if (!ok && s.gen) {
         /* the second generation was half updated: the output and the
          * posts read are still as the state says */

@@ -331,6 +331,23 @@ inputs_fini(struct inputs *in)
     *in = (struct inputs){0};
 }
 
+void
+inputs_rec(const struct inputs *in, struct buf *b)
+{
+    size_t len = 8;
+
+    for (size_t i = 0; i < in->n; i++)
+        len += strlen(in->v[i].path) + 9 + 24;
+    buf_reserve(b, len);
+    rec_u64(b, in->n);
+    for (size_t i = 0; i < in->n; i++) {
+        rec_str(b, in->v[i].path);
+        rec_u64(b, in->v[i].size);
+        rec_u64(b, in->v[i].mtime_ns);
+        rec_u64(b, in->v[i].ino);
+    }
+}
+
 /* ---- the state file --------------------------------------------------- */
 
 char *
@@ -407,6 +424,7 @@ state_fini(struct state *st)
     sigmap_fini(&st->cur);
     sigmap_fini(&st->gen);
     buf_fini(&st->messages);
+    buf_fini(&st->inputs_made);
     if (st->text != NULL)
         munmap(st->text, st->text_len);
     if (st->pmap != NULL)
@@ -597,18 +615,20 @@ state_save(const struct state *st, const char *dir)
         return false;
     }
 
-    buf_init(&b);
-    buf_puts(&b, STATE_MAGIC);
-    rec_u64(&b, st->opts);
-    rec_u64(&b, st->public_ino);
-    rec_u64(&b, st->gen_ino);
-    rec_u64(&b, st->inputs.n);
-    for (size_t i = 0; i < st->inputs.n; i++) {
-        rec_str(&b, st->inputs.v[i].path);
-        rec_u64(&b, st->inputs.v[i].size);
-        rec_u64(&b, st->inputs.v[i].mtime_ns);
-        rec_u64(&b, st->inputs.v[i].ino);
+    /* the head, the inputs (made ahead when the caller did), then b */
+    struct buf head, made;
+    buf_init(&head);
+    buf_puts(&head, STATE_MAGIC);
+    rec_u64(&head, st->opts);
+    rec_u64(&head, st->public_ino);
+    rec_u64(&head, st->gen_ino);
+    const struct buf *inputs = &st->inputs_made;
+    buf_init(&made);
+    if (inputs->len == 0) {
+        inputs_rec(&st->inputs, &made);
+        inputs = &made;
     }
+    buf_init(&b);
     /* a map loaded and not changed since (the second generation's is
      * often the last state's) is written from where it was loaded: the
      * state is the parts of b between them */
@@ -627,8 +647,10 @@ state_save(const struct state *st, const char *dir)
         rec_u64(&b, pp[i].len);
     }
     rec_bytes(&b, st->messages.data, st->messages.len);
-    struct fs_part parts[5];
+    struct fs_part parts[7];
     size_t k = 0, from = 0;
+    parts[k++] = (struct fs_part){head.data, head.len};
+    parts[k++] = (struct fs_part){inputs->data, inputs->len};
     for (size_t i = 0; i < 2; i++) {
         if (maps[i]->rec == NULL)
             continue;
@@ -653,6 +675,8 @@ state_save(const struct state *st, const char *dir)
     free(path);
     free(pp);
     free(off);
+    buf_fini(&head);
+    buf_fini(&made);
     buf_fini(&b);
     return ok;
 }

@@ -147,6 +147,8 @@ void inputs_scan(struct inputs *in, const char *path);
 char **inputs_listing(struct inputs *in, const char *dir,
                       const size_t **input);
 bool inputs_equal(const struct inputs *a, const struct inputs *b);
+/* Appends in as the state records it (for struct state's inputs_made). */
+void inputs_rec(const struct inputs *in, struct buf *b);
 void inputs_fini(struct inputs *in);
 
 struct state {
@@ -174,6 +176,9 @@ struct state {
     size_t npost_parts;
     const struct state *base;
     struct buf messages;  /* what the build printed */
+    struct buf inputs_made; /* inputs_rec() of inputs, made ahead (on
+                               another thread while the build runs); empty:
+                               state_save() makes it */
     char *text;           /* a loaded state's file (mapped), which the
                              paths of inputs, cur and gen are in */
     size_t text_len;
