@@ -2659,16 +2659,45 @@ make_summaries(struct site *s, const struct jobs *run, bool all)
     free(on);
 }
 
+/* Which keys of one table another lacks, looked up on the threads (the
+ * two are not changed meanwhile). */
+struct lookup {
+    const struct ptab *from, *in;
+    bool *missing;            /* missing[i]: from's slot i (or NULL) */
+    atomic_bool any_missing;  /* once set, the rest is not looked up when
+                                 missing is NULL */
+};
+
+static void
+look_up_slot(void *arg, size_t i)
+{
+    struct lookup *l = arg;
+    const struct ptab_slot *sl = &l->from->slot[i];
+
+    if (sl->key == NULL ||
+        (l->missing == NULL &&
+         atomic_load_explicit(&l->any_missing, memory_order_relaxed)))
+        return;
+    if (ptab_get(l->in, sl->key, sl->hash) == NULL) {
+        if (l->missing != NULL)
+            l->missing[i] = true;
+        atomic_store_explicit(&l->any_missing, true, memory_order_relaxed);
+    }
+}
+
 /* In the second generation, removes the files this build does not write
  * (and folders left empty). */
 static void
 remove_unwritten(struct site *s)
 {
     const struct sigmap *g = &s->prev->gen;
+    struct lookup l = {.from = &g->t, .in = &s->out->paths,
+                       .missing = xcalloc(g->t.cap + 1, sizeof *l.missing)};
 
+    atomic_init(&l.any_missing, false);
+    par_for(g->t.cap, look_up_slot, &l);
     for (size_t i = 0; i < g->t.cap; i++) {
-        if (g->t.slot[i].key == NULL ||
-            set_has_h(&s->out->paths, g->t.slot[i].key, g->t.slot[i].hash))
+        if (!l.missing[i])
             continue;
         char *path = fs_join(s->tmp, g->t.slot[i].key);
         unlink(path);
@@ -2681,6 +2710,7 @@ remove_unwritten(struct site *s)
         }
         free(path);
     }
+    free(l.missing);
 }
 
 /* ---- the link check --------------------------------------------------- */
@@ -2829,16 +2859,13 @@ static bool
 same_files(const struct site *s)
 {
     const struct ptab *paths = &s->out->paths;
-    uint64_t sig;
 
     if (s->prev == NULL || s->prev->cur.t.n != paths->n)
         return false;
-    for (size_t i = 0; i < paths->cap; i++)
-        if (paths->slot[i].key != NULL &&
-            !sigmap_get_h(&s->prev->cur, paths->slot[i].key, paths->slot[i].hash,
-                          &sig))
-            return false;
-    return true;
+    struct lookup l = {.from = paths, .in = &s->prev->cur.t};
+    atomic_init(&l.any_missing, false);
+    par_for(paths->cap, look_up_slot, &l);
+    return !atomic_load(&l.any_missing);
 }
 
 static void
@@ -3231,13 +3258,16 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
 {
     struct state *n = &s->next;
 
-    for (size_t i = 0; i < s->out->paths.cap; i++) {
-        uint64_t sig;
-        const char *path = s->out->paths.slot[i].key;
-        uint64_t h = s->out->paths.slot[i].hash;
-        if (path != NULL && !sigmap_get_h(&n->cur, path, h, &sig))
-            sigmap_put_h(&n->cur, path, h, 0); /* written every time */
-    }
+    /* the files with no signature are written every time: 0 */
+    const struct ptab *paths = &s->out->paths;
+    struct lookup l = {.from = paths, .in = &n->cur.t,
+                       .missing = xcalloc(paths->cap + 1, sizeof *l.missing)};
+    atomic_init(&l.any_missing, false);
+    par_for(paths->cap, look_up_slot, &l);
+    for (size_t i = 0; i < paths->cap; i++)
+        if (l.missing[i])
+            sigmap_put_h(&n->cur, paths->slot[i].key, paths->slot[i].hash, 0);
+    free(l.missing);
     /* each post's record, made on the threads; those of posts not read
      * again are where the last state has them, and stay there */
     size_t nrec = s->nposts + s->npages;
