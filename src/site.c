@@ -3367,13 +3367,38 @@ keep_old(struct site *s, const char *dir)
     free(gen);
 }
 
+/* The inputs as the next state records them, made on a thread of their
+ * own while the build runs: into a buffer of its own, outside the site,
+ * which the rendering threads copy. */
+struct inputs_job {
+    const struct inputs *in;
+    struct buf out;
+    pthread_t thread;
+    bool running;
+};
+
 static void *
 make_inputs_rec(void *arg)
 {
-    struct state *next = arg;
+    struct inputs_job *j = arg;
 
-    inputs_rec(&next->inputs, &next->inputs_made);
+    inputs_rec(j->in, &j->out);
     return NULL;
+}
+
+/* Waits for it; the buffer goes to next when given. */
+static void
+finish_inputs_job(struct inputs_job *j, struct state *next)
+{
+    if (j->running)
+        pthread_join(j->thread, NULL);
+    j->running = false;
+    if (next != NULL) {
+        buf_fini(&next->inputs_made);
+        next->inputs_made = j->out;
+        buf_init(&j->out);
+    }
+    buf_fini(&j->out);
 }
 
 bool
@@ -3388,8 +3413,7 @@ site_build(const struct site_opts *o, struct diag *d)
     struct state prev = {0};
     struct early early = {.s = &s, .st = &prev,
                           .joined = o->dry_run || o->full};
-    pthread_t inputs_maker;
-    bool inputs_made = false;
+    struct inputs_job inputs = {.in = &s.next.inputs};
     bool ok = false;
     int errors0 = diag_errors(d), warnings0 = d->warnings;
     char *dir = state_dir(o->out_dir);
@@ -3426,9 +3450,9 @@ site_build(const struct site_opts *o, struct diag *d)
             ok = true;
             goto out;
         }
-        /* the inputs as the next state records them, made meanwhile */
-        inputs_made = pthread_create(&inputs_maker, NULL, make_inputs_rec,
-                                     &s.next) == 0;
+        buf_init(&inputs.out);
+        inputs.running = pthread_create(&inputs.thread, NULL,
+                                        make_inputs_rec, &inputs) == 0;
     }
     if (!load_config(&s))
         goto out;
@@ -3527,16 +3551,13 @@ site_build(const struct site_opts *o, struct diag *d)
     if (ok && !o->dry_run) {
         keep_old(&s, dir);
         phase("keep");
-        if (inputs_made)
-            pthread_join(inputs_maker, NULL);
-        inputs_made = false;
+        finish_inputs_job(&inputs, &s.next);
         save_state(&s, dir, errors0, warnings0);
         phase("state");
     }
 out:
     finish_early(&s, &early, false); /* a build that stopped early */
-    if (inputs_made)
-        pthread_join(inputs_maker, NULL);
+    finish_inputs_job(&inputs, NULL);
     if (!ok && s.gen) {
         /* the second generation was half updated: the output and the
          * posts read are still as the state says */
