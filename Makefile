@@ -1,6 +1,7 @@
 # build/blog and its tests.  `make` builds build/blog; `make SAN=1` builds the
-# AddressSanitizer + UBSan variant into build-asan/; `make tests` builds the
-# unit test binaries (tests/unit/test_*.c -> $(BUILD)/test_*).
+# AddressSanitizer + UBSan variant into build-asan/, `make TSAN=1` the
+# ThreadSanitizer one into build-tsan/; `make tests` builds the unit test
+# binaries (tests/unit/test_*.c -> $(BUILD)/test_*).
 
 PKGS    = libcmark yaml-0.1 cairo fontconfig libmicrohttpd libpng zlib
 # libmicrohttpd is opened by src/mhd.c when `blog serve` starts, not linked:
@@ -17,7 +18,11 @@ CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -g $(WARN) \
           $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 LDLIBS  = $(shell pkg-config --libs $(LIBPKGS)) -lm -lpthread -ldl
 
-ifeq ($(SAN),1)
+ifeq ($(TSAN),1)
+BUILD  ?= build-tsan
+CFLAGS += -O1 -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
+else ifeq ($(SAN),1)
 BUILD  ?= build-asan
 CFLAGS += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
           -fno-omit-frame-pointer -DBLOG_SANITIZE=1
@@ -58,7 +63,7 @@ $(BUILD)/obj $(BUILD)/tobj:
 	mkdir -p $@
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan
 
 .PHONY: all tests clean
 .SECONDARY:

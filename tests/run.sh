@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test twice: with the normal build (build/) and with the
-# AddressSanitizer + UBSan build (build-asan/).  Each unit test binary is a
+# AddressSanitizer + UBSan build (build-asan/); then the threaded builds of
+# tests/races.sh with the ThreadSanitizer build (build-tsan/).  Each unit test binary is a
 # Check suite; each tests/cli/*.sh script prints "ok - NAME" or
 # "not ok - NAME" lines.  The last line is "N passed, N failed".
 #
@@ -68,6 +69,21 @@ for v in "${variants[@]}"; do
     echo "$name: $p passed, $f failed"
   done
 done
+
+# the builds that run threads at once, with ThreadSanitizer
+if [ "${1:-}" != --fast ]; then
+  echo "== build-tsan: compiling"
+  if make -s -j"$jobs" TSAN=1 BUILD=build-tsan build-tsan/blog >/tmp/blog-make-tsan.log 2>&1; then
+    out=$(TSAN_BLOG="$ROOT/build-tsan/blog" BLOG="$ROOT/build/blog" ROOT="$ROOT" bash tests/races.sh 2>&1)
+    p=$(grep -c '^ok - ' <<<"$out"); f=$(grep -c '^not ok - ' <<<"$out")
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -gt 0 ] && { printf '%s\n' "$out" | grep -v '^ok - ' | tail -40; failures+=("build-tsan/races.sh"); }
+    echo "build-tsan/races.sh: $p passed, $f failed"
+  else
+    cat /tmp/blog-make-tsan.log
+    failed=$((failed + 1)); failures+=("build-tsan: compile")
+  fi
+fi
 
 if [ ${#failures[@]} -gt 0 ]; then
   echo "failed: ${failures[*]}"

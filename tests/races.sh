@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds that use several threads at once (the state loaded while the
+# inputs are scanned, the order and terms beside the url check, the plan's
+# two tables, the inputs' record, the rendering), run with the binary
+# built with ThreadSanitizer (make TSAN=1, build-tsan/blog): cold, no-op,
+# edits of a body, a title and a template, a post removed and one added,
+# and a full build on five threads.  Each must end with exit 0 and no
+# report.  tests/run.sh runs it with TSAN_BLOG=build-tsan/blog.
+source "$(dirname "${BASH_SOURCE[0]}")/cli/lib.sh"
+
+if [ -z "${TSAN_BLOG:-}" ] || [ ! -x "$TSAN_BLOG" ]; then
+  fail "races: TSAN_BLOG (the ThreadSanitizer build of blog) not given"
+  exit 1
+fi
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 report_signal_unsafe=0"
+site="$TMP/races"
+mkdir -p "$site/content/posts"
+cp -r "$ROOT/site.yaml" "$ROOT/templates" "$ROOT/assets" "$site/"
+sed -i 's/^link_check:.*/link_check: warn/' "$site/site.yaml"
+bash "$ROOT/../shared/bench/gen-corpus.sh" 300 "$TMP/races-corpus" 20190714 >/dev/null 2>&1
+cp "$TMP"/races-corpus/hexo/*.md "$site/content/posts/"
+posts=("$site"/content/posts/*.md)
+
+run() { # NAME [ENV=...] ARGS...: one build, no report
+  local name="$1"; shift
+  if env "$@" >"$TMP/races.out" 2>&1 && ! grep -q ThreadSanitizer "$TMP/races.out"; then
+    ok "no data race: $name"
+  else
+    fail "no data race: $name"; grep -A12 -m1 'WARNING: ThreadSanitizer' "$TMP/races.out" | sed 's/^/    /'
+  fi
+}
+run "cold build" "$TSAN_BLOG" build --site "$site" --quiet
+run "no-op build" "$TSAN_BLOG" build --site "$site" --quiet
+printf '\nOne more line.\n' >>"${posts[1]}"
+run "a body edited" "$TSAN_BLOG" build --site "$site" --quiet
+sed -i 's/^title: \(.*\)$/title: \1 again/' "${posts[2]}"
+run "a title edited" "$TSAN_BLOG" build --site "$site" --quiet
+printf '\n<!-- edited -->\n' >>"$site/templates/post.html"
+run "a template edited" "$TSAN_BLOG" build --site "$site" --quiet
+rm "${posts[3]}"
+cp "${posts[4]}" "$site/content/posts/zz-a-copy.md"
+run "a post removed, one added" "$TSAN_BLOG" build --site "$site" --quiet
+run "full build, five threads" BLOG_JOBS=5 "$TSAN_BLOG" build --site "$site" --full --quiet
