@@ -21,11 +21,7 @@ if ! "$TSAN_BLOG" --version >/dev/null 2>&1 &&
   wrap=(setarch "$(uname -m)" -R)
 fi
 site="$TMP/races"
-mkdir -p "$site/content/posts"
-cp -r "$ROOT/site.yaml" "$ROOT/templates" "$ROOT/assets" "$site/"
-sed -i 's/^link_check:.*/link_check: warn/' "$site/site.yaml"
-bash "$ROOT/../shared/bench/gen-corpus.sh" 300 "$TMP/races-corpus" 20190714 >/dev/null 2>&1
-cp "$TMP"/races-corpus/hexo/*.md "$site/content/posts/"
+corpus_site "$site" 300
 posts=("$site"/content/posts/*.md)
 
 run() { # NAME [ENV=...] ARGS...: one build, no report

@@ -138,11 +138,7 @@ check "build --help" bash -c "'$BLOG' build --help | grep -q 'usage: blog build'
 
 # threads: the output and the messages are the same for any number of them
 thr="$TMP/threads"
-mkdir -p "$thr/content/posts"
-cp -r "$ROOT/site.yaml" "$ROOT/templates" "$ROOT/assets" "$thr/"
-sed -i 's/^link_check:.*/link_check: warn/' "$thr/site.yaml"
-bash "$ROOT/../shared/bench/gen-corpus.sh" 120 "$TMP/thr-corpus" 20190714 >/dev/null 2>&1
-cp "$TMP"/thr-corpus/hexo/*.md "$thr/content/posts/"
+corpus_site "$thr" 120
 for j in 1 2 5; do
   BLOG_JOBS=$j "$BLOG" build --site "$thr" --out "$TMP/thr-$j" --full >/dev/null 2>"$TMP/thr-$j.err"
 done
