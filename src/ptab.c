@@ -11,6 +11,12 @@ path_hash(const char *key)
     return h64_str(H64_INIT, key);
 }
 
+uint64_t
+path_hash_len(const char *key, size_t len)
+{
+    return h64_bytes(H64_INIT, key, len + 1); /* h64_str(): the NUL too */
+}
+
 size_t
 ptab_find(const struct ptab *t, const char *key, uint64_t h)
 {

@@ -18,6 +18,8 @@
 
 /* The hash of a key, for every table. */
 uint64_t path_hash(const char *key);
+/* The same, for a key of len bytes (its strlen()). */
+uint64_t path_hash_len(const char *key, size_t len);
 
 union ptab_val {
     uint64_t u;

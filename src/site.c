@@ -226,7 +226,6 @@ struct source {
     const char *name;  /* stem NULL: made on the thread, from name's first
                           stem_len bytes (the scan's listing holds them) */
     size_t stem_len;
-    uint64_t hash;     /* path_hash(path), worked out on the thread */
     const struct input *in; /* what the scan saw of it, whose path path
                              * is; NULL: path is the source's own */
     bool is_page;
@@ -1045,9 +1044,10 @@ add_post(struct post ***list, size_t *n, struct post *p)
     (*list)[(*n)++] = p;
 }
 
-/* Notes a content file to read; takes stem, and path unless it is the
- * scan's input in's (NULL: not scanned). */
-static void
+/* Notes a content file to read and returns it; takes stem (NULL: the
+ * caller sets name), and path unless it is the scan's input in's (NULL:
+ * not scanned). */
+static struct source *
 add_source(struct site *s, char *path, const struct input *in, char *stem,
            bool is_page)
 {
@@ -1055,8 +1055,9 @@ add_source(struct site *s, char *path, const struct input *in, char *stem,
         s->capfound = s->capfound ? 2 * s->capfound : 64;
         s->found = xreallocarray(s->found, s->capfound, sizeof *s->found);
     }
-    s->found[s->nfound++] = (struct source){
+    s->found[s->nfound] = (struct source){
         .path = path, .stem = stem, .in = in, .is_page = is_page};
+    return &s->found[s->nfound++];
 }
 
 /* Reads found[i], on one of the threads: read_post() sees a copy of the
@@ -1074,8 +1075,8 @@ read_source(void *arg, size_t i)
 
     diag_init_sub(&src->d, s->d);
     own.d = &src->d;
-    src->hash = path_hash(src->path);
-    c = (struct post *)set_get_h(&s->cached, src->path, src->hash);
+    c = (struct post *)set_get_h(&s->cached, src->path,
+                                 path_hash(src->path));
     /* what the scan at the start saw of it, else what stat() says */
     if (c != NULL && (in = src->in) == NULL) {
         struct stat st;
@@ -1240,11 +1241,11 @@ read_posts_dir(struct site *s, const char *dir, const struct walk *up)
         } else if (n > 3 && strcmp(q + n - 3, ".md") == 0) {
             /* the stem is made on the threads when the scan keeps the
              * listing */
-            add_source(s, path, in, input != NULL ? NULL : xstrndup(q, n - 3),
-                       false);
+            struct source *src = add_source(
+                s, path, in, input != NULL ? NULL : xstrndup(q, n - 3), false);
             if (input != NULL) {
-                s->found[s->nfound - 1].name = q;
-                s->found[s->nfound - 1].stem_len = n - 3;
+                src->name = q;
+                src->stem_len = n - 3;
             }
             continue; /* the source keeps path (or the scan does) */
         }
@@ -1471,8 +1472,7 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
         for (size_t k = 0; list != NULL && k < list->n; k++) {
             /* a spelling seen before names the same term: no slug made */
             const char *name = list->items[k]->s;
-            /* path_hash(name), its length known */
-            uint64_t h = h64_bytes(H64_INIT, name, list->items[k]->len + 1);
+            uint64_t h = path_hash_len(name, list->items[k]->len);
             struct spelling *sp =
                 (struct spelling *)set_get_h(&t->spelled, name, h);
             if (sp != NULL && sp->term != NULL) {
@@ -1788,14 +1788,28 @@ build_site_val(struct site *s)
 
 /* ---- rendering -------------------------------------------------------- */
 
-/* The file a url names under the output: folders get index.html. */
+/* The file a url names under the output (folders get index.html), in
+ * buf when it fits in size bytes, else a new string; *len: its length. */
+static char *
+url_file_in(const char *url, char *buf, size_t size, size_t *len)
+{
+    size_t n = strlen(url), extra = n == 0 || url[n - 1] == '/' ? 10 : 0;
+    char *f = n + extra < size ? buf : xmalloc(n + extra + 1);
+
+    memcpy(f, url, n);
+    memcpy(f + n, "index.html", extra);
+    f[n + extra] = '\0';
+    *len = n + extra;
+    return f;
+}
+
+/* The same, always a new string. */
 static char *
 url_file(const char *url)
 {
-    size_t n = strlen(url);
+    size_t len;
 
-    return n == 0 || url[n - 1] == '/' ? xstrcat(url, "index.html")
-                                       : xstrdup(url);
+    return url_file_in(url, NULL, 0, &len);
 }
 
 
@@ -2496,14 +2510,11 @@ plan_one(void *arg, size_t i)
     struct planned *p = &r->p[i];
     uint64_t old;
 
+    size_t len;
+
     p->url = job_url(s, &r->v[i], &p->sig, &p->made_url);
-    /* url_file(), in buf */
-    size_t n = strlen(p->url), extra = n == 0 || p->url[n - 1] == '/' ? 10 : 0;
-    p->rel = n + extra < sizeof p->buf ? p->buf : xmalloc(n + extra + 1);
-    memcpy(p->rel, p->url, n);
-    memcpy(p->rel + n, "index.html", extra);
-    p->rel[n + extra] = '\0';
-    p->h = h64_bytes(H64_INIT, p->rel, n + extra + 1); /* path_hash() */
+    p->rel = url_file_in(p->url, p->buf, sizeof p->buf, &len);
+    p->h = path_hash_len(p->rel, len);
     p->in_gen = p->in_cur = false;
     if (s->prev == NULL)
         return;

@@ -472,8 +472,9 @@ memo_slot(const struct tmpl_memo *m, const struct node *node,
     return i;
 }
 
-/* The kept text of item in section node, if there is one.  Texts are
- * never changed nor freed before the memo, so it is read unlocked. */
+/* The kept text of item in section node, if there is one (under the
+ * lock, as the table may be growing; the text itself is never changed
+ * nor freed before the memo, so it is used after). */
 static bool
 memo_get(struct tmpl_memo *m, const struct node *node,
          const struct val *item, struct memo_entry *out)
