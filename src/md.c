@@ -709,6 +709,108 @@ unraw(char *html, const struct raw *raw)
 }
 
 /*
+ * Marks, as HTML blocks the renderer passes through: "\x02H\n" before a
+ * top-level heading (its id goes in its tag) and "\x02E\n" where the
+ * excerpt ends.  A post's own 0x02 bytes are gone by then (see
+ * mask_placeholder_bytes()); the other 0x02 are {% raw %} placeholders.
+ * (Two literals: "\x02E" would be the one byte 0x2E.)
+ */
+#define MARK_HEAD "\x02" "H\n"
+#define MARK_END "\x02" "E\n"
+
+/* The ids of the top-level headings, in order. */
+struct heads {
+    char **id;
+    size_t n, cap;
+};
+
+static void
+heads_fini(struct heads *hd)
+{
+    for (size_t i = 0; i < hd->n; i++)
+        free(hd->id[i]);
+    free(hd->id);
+}
+
+static cmark_node *
+new_mark(cmark_mem *mem, const char *mark)
+{
+    cmark_node *n = cmark_node_new_with_mem(CMARK_NODE_HTML_BLOCK, mem);
+
+    cmark_node_set_literal(n, mark);
+    return n;
+}
+
+/* Gives each top-level heading its id and marks it; marks the excerpt's
+ * end: the first <!-- more --> (the others are dropped), else the end of
+ * the first paragraph.  Whether there was a <!-- more -->. */
+static bool
+mark_blocks(cmark_node *doc, cmark_mem *mem, struct ids *ids,
+            struct heads *hd)
+{
+    cmark_node *c, *next, *first_para = NULL;
+    bool more = false;
+
+    for (c = cmark_node_first_child(doc); c != NULL; c = next) {
+        cmark_node_type t = cmark_node_get_type(c);
+        next = cmark_node_next(c);
+        if (t == CMARK_NODE_HTML_BLOCK && is_more(cmark_node_get_literal(c))) {
+            if (!more) {
+                cmark_node_set_literal(c, MARK_END);
+            } else {
+                cmark_node_unlink(c);
+                cmark_node_free(c);
+            }
+            more = true;
+        } else if (t == CMARK_NODE_HEADING) {
+            if (hd->n == hd->cap) {
+                hd->cap = hd->cap ? 2 * hd->cap : 8;
+                hd->id = xreallocarray(hd->id, hd->cap, sizeof *hd->id);
+            }
+            hd->id[hd->n++] = heading_id(ids, c);
+            cmark_node_insert_before(c, new_mark(mem, MARK_HEAD));
+        } else if (t == CMARK_NODE_PARAGRAPH && first_para == NULL) {
+            first_para = c;
+        }
+    }
+    if (!more && first_para != NULL)
+        cmark_node_insert_after(first_para, new_mark(mem, MARK_END));
+    return more;
+}
+
+/* Copies the rendering h into out without its marks, each heading's id
+ * put in its tag ("<h2>" -> "<h2 id=\"...\">"); returns where the excerpt
+ * ends (0 when nothing marks it). */
+static size_t
+unmark(struct buf *out, const char *h, const struct heads *hd)
+{
+    const char *p = h, *q, *end = h + strlen(h);
+    size_t excerpt = 0, k = 0;
+
+    buf_reserve(out, (size_t)(end - h) + 32 * hd->n + 1);
+    while ((q = memchr(p, '\x02', (size_t)(end - p))) != NULL) {
+        if (q[1] == 'H' && q[2] == '\n' && k < hd->n && q[3] == '<' &&
+            q[4] == 'h' && q[5] != '\0' && q[6] == '>') {
+            buf_add(out, p, (size_t)(q - p));
+            buf_add(out, q + 3, 3);
+            buf_puts(out, " id=\"");
+            buf_puts(out, hd->id[k++]);
+            buf_putc(out, '"');
+            p = q + 6;
+        } else if (q[1] == 'E' && q[2] == '\n') {
+            buf_add(out, p, (size_t)(q - p));
+            excerpt = out->len;
+            p = q + 3;
+        } else { /* a placeholder */
+            buf_add(out, p, (size_t)(q - p) + 1);
+            p = q + 1;
+        }
+    }
+    buf_add(out, p, (size_t)(end - p));
+    return excerpt;
+}
+
+/*
  * The placeholder bytes 0x02 and 0x03 are control characters that have no
  * place in HTML; written in a post they would be taken for placeholders,
  * so they become U+FFFD, as cmark does with NUL.  Returns NULL when the
@@ -755,8 +857,6 @@ md_render(const char *text, size_t len, const char *path, int first_line,
     cmark_parser_free(parser);
     struct buf html;
     struct ids ids = {0};
-    cmark_node *c;
-    bool first_para = false;
 
     memset(out, 0, sizeof *out);
     free(src);
@@ -771,37 +871,15 @@ md_render(const char *text, size_t len, const char *path, int first_line,
         return false;
     }
     walk_links(doc, first_line, root, out);
+    /* one rendering of the whole document, with marks where a heading's
+     * id goes and where the excerpt ends, taken out after */
+    struct heads heads = {0};
+    out->has_more = mark_blocks(doc, mem, &ids, &heads);
+    char *h = cmark_render_html(doc, CMARK_OPT_UNSAFE);
     buf_init(&html);
-    for (c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c)) {
-        if (cmark_node_get_type(c) == CMARK_NODE_HTML_BLOCK &&
-            is_more(cmark_node_get_literal(c))) {
-            if (!out->has_more) {
-                out->has_more = true;
-                out->excerpt_len = html.len;
-            }
-            continue;
-        }
-        char *h = cmark_render_html(c, CMARK_OPT_UNSAFE);
-        if (cmark_node_get_type(c) == CMARK_NODE_HEADING && h[0] == '<' &&
-            h[1] == 'h' && h[3] == '>') {
-            /* "<h2>..." -> "<h2 id="...">..." */
-            char *id = heading_id(&ids, c);
-            buf_add(&html, h, 3);
-            buf_puts(&html, " id=\"");
-            buf_puts(&html, id);
-            buf_putc(&html, '"');
-            buf_puts(&html, h + 3);
-            free(id);
-        } else {
-            buf_puts(&html, h);
-        }
-        mem->free(h);
-        if (!first_para && cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH) {
-            first_para = true;
-            if (!out->has_more)
-                out->excerpt_len = html.len;
-        }
-    }
+    out->excerpt_len = unmark(&html, h, &heads);
+    mem->free(h);
+    heads_fini(&heads);
     cmark_node_free(doc);
     cur_arena = NULL;
     arena_fini(&arena);

@@ -81,6 +81,40 @@ START_TEST(excerpt_stops_at_more_marker_or_first_paragraph)
 }
 END_TEST
 
+START_TEST(headings_marks_and_raw_blocks_in_one_document)
+{
+    struct diag d;
+    diag_init(&d, NULL);
+    /* top-level headings get ids, quoted ones do not; the first
+     * <!-- more --> ends the excerpt and every one is dropped; a raw
+     * block alone in its paragraph stands for a block */
+    struct md_result r = render("# Title\n\nIntro *x*.\n\n> ## Quoted\n\n"
+                                "<!-- more -->\n\n"
+                                "{% raw %}<div>r</div>{% endraw %}\n\n"
+                                "## Title\n\n<!-- more -->\n\nEnd.\n",
+                                "/", &d);
+    const char *excerpt = "<h1 id=\"title\">Title</h1>\n"
+                          "<p>Intro <em>x</em>.</p>\n"
+                          "<blockquote>\n<h2>Quoted</h2>\n</blockquote>\n";
+    ck_assert_str_eq(r.html, "<h1 id=\"title\">Title</h1>\n"
+                             "<p>Intro <em>x</em>.</p>\n"
+                             "<blockquote>\n<h2>Quoted</h2>\n</blockquote>\n"
+                             "<div>r</div>\n"
+                             "<h2 id=\"title-1\">Title</h2>\n"
+                             "<p>End.</p>\n");
+    ck_assert(r.has_more);
+    ck_assert_uint_eq(r.excerpt_len, strlen(excerpt));
+    md_result_fini(&r);
+    /* no paragraph and no marker: no excerpt */
+    r = render("## Only\n\n- a\n", "/", &d);
+    ck_assert_str_eq(r.html, "<h2 id=\"only\">Only</h2>\n<ul>\n<li>a</li>\n</ul>\n");
+    ck_assert_uint_eq(r.excerpt_len, 0);
+    md_result_fini(&r);
+    ck_assert_int_eq(d.warnings, 0);
+    diag_fini(&d);
+}
+END_TEST
+
 START_TEST(hexo_raw_passes_through_and_other_tags_warn)
 {
     struct diag d;
@@ -209,6 +243,7 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(headings_get_unique_ids),
     TCHECK_CASE(fenced_code_keeps_language_class),
     TCHECK_CASE(excerpt_stops_at_more_marker_or_first_paragraph),
+    TCHECK_CASE(headings_marks_and_raw_blocks_in_one_document),
     TCHECK_CASE(hexo_raw_passes_through_and_other_tags_warn),
     TCHECK_CASE(site_relative_links_follow_a_base_path),
     TCHECK_CASE(endraw_at_the_end_of_the_buffer),
