@@ -3437,8 +3437,11 @@ site_build(const struct site_opts *o, struct diag *d)
     phase(NULL);
     s.next.opts = s.model = opts_key(o, d);
     if (!o->dry_run) {
-        if (!o->full)
+        /* with no state, the scan has both threads */
+        if (!o->full && state_exists(dir))
             start_early(&early);
+        else
+            early.joined = true;
         s.next.inputs.one_thread = early.threaded;
         char *yaml = fs_join(o->site_dir, "site.yaml");
         static const char *const trees[] = {"templates", "content", "assets"};

@@ -435,6 +435,16 @@ state_fini(struct state *st)
 }
 
 bool
+state_exists(const char *dir)
+{
+    char *path = fs_join(dir, "state");
+    bool yes = fs_exists(path);
+
+    free(path);
+    return yes;
+}
+
+bool
 state_load(struct state *st, const char *dir)
 {
     char *path = fs_join(dir, "state");

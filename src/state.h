@@ -186,6 +186,9 @@ struct state {
 
 /* .OUT.blog beside out (new string). */
 char *state_dir(const char *out);
+/* Whether dir holds a state (usable or not): a build without one reads
+ * nothing of the last. */
+bool state_exists(const char *dir);
 /* Reads the state; false (and an empty st) when there is none that is
  * usable.  Its paths and posts stay in st->text until state_fini(). */
 bool state_load(struct state *st, const char *dir);
