@@ -2017,6 +2017,7 @@ struct job {
     const struct list *list; /* NULL: a post or a page */
     size_t i;                /* the post's or page's index; the page number */
     bool page;
+    bool archive;            /* the archive (list and i unused) */
     struct diag d;
     struct ptab failed;
 };
@@ -2036,6 +2037,15 @@ add_job(struct jobs *j, const struct list *l, size_t i, bool page)
     j->v[j->n++] = (struct job){.list = l, .i = i, .page = page};
 }
 
+/* Puts job before the others. */
+static void
+add_first_job(struct jobs *j, struct job job)
+{
+    add_job(j, NULL, 0, false);
+    memmove(j->v + 1, j->v, (j->n - 1) * sizeof *j->v);
+    j->v[0] = job;
+}
+
 static void
 add_list_jobs(struct jobs *j, const struct site *s, const struct list *l)
 {
@@ -2050,6 +2060,8 @@ struct job_run {
     struct job *v;
 };
 
+static void render_archive(struct site *s);
+
 /* Runs job i with a copy of the site whose messages and failed templates
  * are the job's own. */
 static void
@@ -2063,23 +2075,31 @@ run_job(void *arg, size_t i)
     own.d = &j->d;
     own.failed = (struct ptab){0};
     own.planned = true;
-    if (j->list != NULL)
+    if (j->archive) {
+        own.planned = false; /* the only job that registers its path */
+        own.memo = NULL;     /* it shows each summary once */
+        render_archive(&own);
+    } else if (j->list != NULL) {
         render_list_page(&own, j->list, j->i);
-    else
+    } else {
         render_post(&own, j->i, j->page);
+    }
     j->failed = own.failed;
 }
 
 /* Runs every job, then merges what they report in order: a template that
- * failed is reported by the first job that used it, not by every page. */
+ * failed is reported by the first job that used it, not by every page.
+ * The archive, the longest job, runs first and is reported last, after
+ * the pages, as when it was rendered after them. */
 static void
 run_jobs(struct site *s, struct jobs *j)
 {
     struct job_run r = {s, j->v};
+    bool last = j->n > 0 && j->v[0].archive;
 
     par_for(j->n, run_job, &r);
-    for (size_t i = 0; i < j->n; i++) {
-        struct job *job = &j->v[i];
+    for (size_t n = 0; n < j->n; n++) {
+        struct job *job = &j->v[last ? (n + 1) % j->n : n];
         bool again = false;
         for (size_t k = 0; k < job->failed.cap; k++)
             if (job->failed.slot[k].key != NULL &&
@@ -3522,6 +3542,8 @@ site_build(const struct site_opts *o, struct diag *d)
         phase("reread");
         archive = !reuse_output(&s, "archives/index.html", archive_sig(&s));
         make_summaries(&s, &run, archive);
+        if (archive)
+            add_first_job(&run, (struct job){.archive = true});
         phase("summaries");
         s.memo = tmpl_memo_new();
         run_jobs(&s, &run);
@@ -3532,9 +3554,7 @@ site_build(const struct site_opts *o, struct diag *d)
     phase("pages");
     render_taxonomy_index(&s, &s.tax[0], "Tags");
     render_taxonomy_index(&s, &s.tax[1], "Categories");
-    if (archive)
-        render_archive(&s);
-    else
+    if (!archive)
         note_html(&s, "archives/", NULL);
     phase("lists");
     if (!reuse_output(&s, "404.html", h64_str(s.global, "404"))) {
