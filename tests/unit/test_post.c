@@ -1,5 +1,6 @@
 /* Unit tests: front matter (fm), dates, terms, slugs, permalinks and
  * pagination (post). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,6 +228,42 @@ START_TEST(front_matter_errors_have_positions)
 }
 END_TEST
 
+START_TEST(every_bad_byte_is_found_wherever_it_is)
+{
+    /* a bad byte at each place of a 100-byte text of lines of ten (tab,
+     * CR and LF are allowed): found, and said where it is */
+    static const char bad[] = {'\x07', '\x7f', '\0', '\x1b'};
+    char text[101], want[64];
+
+    for (size_t b = 0; b < sizeof bad; b++) {
+        for (size_t k = 0; k < 100; k++) {
+            struct diag d;
+            diag_init(&d, NULL);
+            for (size_t i = 0; i < 100; i++)
+                text[i] = i % 10 == 9 ? '\n' : i % 10 == 4 ? '\t' : 'a';
+            text[k] = bad[b];
+            text[100] = '\0';
+            ck_assert(fm_check_text(text, 100, "t.md", &d) == false);
+            snprintf(want, sizeof want, "t.md:%zu:%zu: error: ", k / 10 + 1,
+                     k % 10 + 1);
+            ck_assert_msg(strncmp(buf_str(&d.text), want, strlen(want)) == 0,
+                          "byte %zu at %zu: %s", b, k, buf_str(&d.text));
+            diag_fini(&d);
+        }
+    }
+    /* and none in a text that has none, of any length */
+    for (size_t n = 0; n <= 100; n++) {
+        struct diag d;
+        diag_init(&d, NULL);
+        for (size_t i = 0; i < n; i++)
+            text[i] = i % 10 == 9 ? '\n' : i % 7 == 3 ? '\r' : 'b';
+        ck_assert(fm_check_text(text, n, "t.md", &d));
+        ck_assert_int_eq(diag_errors(&d), 0);
+        diag_fini(&d);
+    }
+}
+END_TEST
+
 START_TEST(permalinks_expand_hexo_placeholders)
 {
     char err[256];
@@ -281,6 +318,7 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(tags_as_a_map_is_an_error_at_its_position),
     TCHECK_CASE(front_matter_split_bom_crlf_and_body_line),
     TCHECK_CASE(front_matter_errors_have_positions),
+    TCHECK_CASE(every_bad_byte_is_found_wherever_it_is),
     TCHECK_CASE(permalinks_expand_hexo_placeholders),
     TCHECK_CASE(pagination_counts_and_urls),
 };
