@@ -206,7 +206,33 @@ START_TEST(memo_leaves_indented_partials_alone)
 }
 END_TEST
 
+START_TEST(each_of_the_five_is_escaped_wherever_it_is)
+{
+    static const char *const five[][2] = {{"&", "&amp;"}, {"<", "&lt;"},
+                                          {">", "&gt;"}, {"\"", "&quot;"},
+                                          {"'", "&#39;"}};
+    char text[41], want[64];
+
+    for (size_t c = 0; c < 5; c++) {
+        for (size_t k = 0; k < 40; k++) {
+            struct buf b;
+            memset(text, 'x', 40);
+            text[k] = five[c][0][0];
+            text[40] = '\0';
+            buf_init(&b);
+            buf_html(&b, text, 40);
+            memcpy(want, text, k);
+            strcpy(want + k, five[c][1]);
+            strcat(want, text + k + 1);
+            ck_assert_str_eq(buf_str(&b), want);
+            buf_fini(&b);
+        }
+    }
+}
+END_TEST
+
 static const struct tcheck_case cases[] = {
+    TCHECK_CASE(each_of_the_five_is_escaped_wherever_it_is),
     TCHECK_CASE(memo_renders_a_stable_item_once),
     TCHECK_CASE(memo_keeps_no_text_that_shows_the_page),
     TCHECK_CASE(memo_leaves_indented_partials_alone),
