@@ -903,6 +903,8 @@ mtime_ns(const struct stat *st)
            (uint64_t)st->st_mtim.tv_nsec;
 }
 
+static uint64_t summary_key(const struct post *p);
+
 /* Reads one content file; NULL when it has errors or is a skipped draft. */
 static struct post *
 read_post(struct site *s, const char *path, const char *stem, bool is_page)
@@ -1030,6 +1032,8 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
     fm_fini(&fm);
     if (diag_errors(s->d) != errors)
         goto fail;
+    /* here, on the reading threads, while the excerpt is in the cache */
+    p->sumkey = summary_key(p);
     return p;
 fail:
     post_free(p);
@@ -1709,15 +1713,6 @@ make_summary(void *arg, size_t i)
 
     if (s->posts[i]->summary == NULL)
         s->posts[i]->summary = summary_val(s, s->posts[i]);
-}
-
-static void
-make_sumkey(void *arg, size_t i)
-{
-    const struct site *s = arg;
-
-    if (!s->posts[i]->light) /* a light post's is in its record */
-        s->posts[i]->sumkey = summary_key(s->posts[i]);
 }
 
 static bool reuse_output(struct site *s, const char *rel, uint64_t sig);
@@ -3508,7 +3503,6 @@ site_build(const struct site_opts *o, struct diag *d)
     order_and_check(&s);
     if (diag_errors(d) > errors0)
         goto out;
-    par_for(s.nposts, make_sumkey, &s);
     build_site_val(&s);
     /* what every page shows: the site's data and the templates */
     s.global = h64_u64(s.model, s.nposts);
