@@ -315,29 +315,34 @@ emit(struct site *s, const char *rel, const char *data, size_t len)
     return ok;
 }
 
-/* Notes an HTML page for the sitemap: the post or page p's (which
- * outlives the sitemap), else the list page at url. */
+/* note_html() with the outputs' lock held. */
 static void
-note_html(struct site *s, const char *url, const struct post *p)
+note_html_locked(struct outputs *o, const char *url, const struct post *p)
 {
-    struct outputs *o = s->out;
     struct html_page e = {.post = p};
 
     if (p != NULL) {
         e.url = p->url;
         e.hash = p->url_hash;
     } else {
+        e.url = spool_strdup(&o->pool, url);
         e.hash = path_hash(url);
     }
-    pthread_mutex_lock(&o->lock);
-    if (p == NULL)
-        e.url = spool_strdup(&o->pool, url);
     if (o->nhtml == o->caphtml) {
         o->caphtml = o->caphtml ? o->caphtml * 2 : 256;
         o->html = xreallocarray(o->html, o->caphtml, sizeof *o->html);
     }
     o->html[o->nhtml++] = e;
-    pthread_mutex_unlock(&o->lock);
+}
+
+/* Notes an HTML page for the sitemap: the post or page p's (which
+ * outlives the sitemap), else the list page at url. */
+static void
+note_html(struct site *s, const char *url, const struct post *p)
+{
+    pthread_mutex_lock(&s->out->lock);
+    note_html_locked(s->out, url, p);
+    pthread_mutex_unlock(&s->out->lock);
 }
 
 static int
@@ -1379,20 +1384,28 @@ sort_posts(struct site *s)
 static const char *
 generated_at(const char *url)
 {
+#define GEN(folder, what) {folder, sizeof folder - 1, what}
     static const struct {
-        const char *folder, *what;
+        const char *folder;
+        size_t len;
+        const char *what;
     } gen[] = {
-        {"page", "the home page's later pages"}, {"tags", "the tag pages"},
-        {"categories", "the category pages"}, {"archives", "the archive"},
-        {"atom.xml", "the feed"}, {"sitemap.xml", "the sitemap"},
-        {"robots.txt", "robots.txt"}, {"404.html", "the 404 page"},
+        GEN("page", "the home page's later pages"),
+        GEN("tags", "the tag pages"),
+        GEN("categories", "the category pages"),
+        GEN("archives", "the archive"),
+        GEN("atom.xml", "the feed"),
+        GEN("sitemap.xml", "the sitemap"),
+        GEN("robots.txt", "robots.txt"),
+        GEN("404.html", "the 404 page"),
     };
+#undef GEN
     size_t n = strcspn(url, "/");
 
     if (*url == '\0' || strcmp(url, "index.html") == 0)
         return "the home page";
     for (size_t i = 0; i < sizeof gen / sizeof *gen; i++)
-        if (strlen(gen[i].folder) == n && strncmp(url, gen[i].folder, n) == 0)
+        if (gen[i].len == n && memcmp(url, gen[i].folder, n) == 0)
             return gen[i].what;
     return NULL;
 }
@@ -2571,6 +2584,7 @@ plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
     bool threaded = pthread_create(&t, NULL, fill_cur, &r) == 0;
     if (!threaded)
         fill_cur(&r);
+    pthread_mutex_lock(&s->out->lock); /* once, not once a page */
     for (size_t i = 0; i < all->n; i++) {
         struct job *j = &all->v[i];
         struct planned *p = &r.p[i];
@@ -2580,14 +2594,15 @@ plan_jobs(struct site *s, struct jobs *all, struct jobs *run)
                        "two outputs would be written to this path; change "
                        "a permalink");
         } else {
-            note_html(s, p->url,
-                      j->list != NULL ? NULL
-                      : j->page       ? s->pages[j->i]
-                                      : s->posts[j->i]);
+            note_html_locked(s->out, p->url,
+                             j->list != NULL ? NULL
+                             : j->page       ? s->pages[j->i]
+                                             : s->posts[j->i]);
             if (!p->in_gen && !(p->in_cur && link_old(s, p->rel)))
                 add_job(run, j->list, j->i, j->page);
         }
     }
+    pthread_mutex_unlock(&s->out->lock);
     if (threaded)
         pthread_join(t, NULL);
     for (size_t i = 0; i < all->n; i++) {
