@@ -2293,6 +2293,16 @@ render_feed(struct site *s)
     buf_fini(&b);
 }
 
+/* The last n digits of v (0 <= v) at d, with leading zeros. */
+static void
+put_digits(char *d, int v, int n)
+{
+    while (n-- > 0) {
+        d[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 static void
 render_sitemap(struct site *s)
 {
@@ -2321,21 +2331,36 @@ render_sitemap(struct site *s)
     if (s->out->nhtml > 1)
         qsort(s->out->html, s->out->nhtml, sizeof *s->out->html,
               cmp_html_pages);
+    /* "  <url><loc>" and base_url escaped, once for all */
+    struct buf head;
+    buf_init(&head);
+    buf_puts(&head, "  <url><loc>");
+    xml_escape(&head, s->base_url);
     buf_init(&b);
+    buf_reserve(&b, s->out->nhtml * (head.len + 80) + 256);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
                  "sitemap/0.9\">\n");
     for (size_t i = 0; i < s->out->nhtml; i++) {
         const struct post *p = s->out->html[i].post;
-        buf_puts(&b, "  <url><loc>");
-        xml_url(&b, s, s->out->html[i].url);
-        buf_puts(&b, "</loc>");
-        if (p != NULL && (p->has_date || p->has_updated)) {
-            buf_printf(&b, "<lastmod>%04d-%02d-%02d</lastmod>",
+        const char *url = s->out->html[i].url;
+        buf_add(&b, head.data, head.len);
+        buf_html(&b, url, strlen(url));
+        if (p != NULL && (p->has_date || p->has_updated) &&
+            p->updated.year >= 0 && p->updated.year <= 9999) {
+            char d[] = "</loc><lastmod>0000-00-00</lastmod></url>\n";
+            put_digits(d + 15, p->updated.year, 4);
+            put_digits(d + 20, p->updated.month, 2);
+            put_digits(d + 23, p->updated.day, 2);
+            buf_add(&b, d, sizeof d - 1);
+        } else if (p != NULL && (p->has_date || p->has_updated)) {
+            buf_printf(&b, "</loc><lastmod>%04d-%02d-%02d</lastmod></url>\n",
                        p->updated.year, p->updated.month, p->updated.day);
+        } else {
+            buf_puts(&b, "</loc></url>\n");
         }
-        buf_puts(&b, "</url>\n");
     }
+    buf_fini(&head);
     buf_puts(&b, "</urlset>\n");
     emit(s, "sitemap.xml", b.data, b.len);
     buf_fini(&b);

@@ -31,6 +31,7 @@ f = feedparser.parse('$pub/atom.xml')
 sys.exit(1 if f.bozo or len(f.entries) < 1 else 0)"
 fi
 check "sitemap.xml is well-formed and lists the article" bash -c "xmllint --noout '$pub/sitemap.xml' && grep -q '<loc>https://example.org/2019/07/14/why-tcp' '$pub/sitemap.xml'"
+check "sitemap.xml gives the article's date as its lastmod" grep -q '<loc>https://example.org/2019/07/14/why-tcp-connection-termination-needs-four-way-handshake/</loc><lastmod>2019-07-14</lastmod></url>' "$pub/sitemap.xml"
 check "no temporary folder left beside public/" bash -c "! ls -d '$site'/public.tmp-* 2>/dev/null"
 
 # reproducible: two builds into different folders are byte-identical,
@@ -163,5 +164,6 @@ mkdir -p "$ord/content/posts/tie"
 printf -- '---\ntitle: Post tiefolder\ndate: 2019-1-1 10:00:00\n---\nBody.\n' >"$ord/content/posts/tie/index.md"
 printf -- '---\ntitle: Post tieb\ndate: 2019-1-1 10:00:00\n---\nBody.\n' >"$ord/content/posts/tie-b.md"
 "$BLOG" build --site "$ord" --quiet >"$TMP/order.log" 2>&1
+check "sitemap.xml gives a 1969 post's date and a 2020 one's" bash -c "grep -q '/old/</loc><lastmod>1969-12-31</lastmod>' '$ord/public/sitemap.xml' && grep -q '/new/</loc><lastmod>2020-05-05</lastmod>' '$ord/public/sitemap.xml'"
 check "posts newest first, equal dates by file name, 1969 last" \
   bash -c "test \"\$(grep -o 'Post [a-z]*' '$ord/public/index.html' | uniq | tr '\n' ' ')\" = 'Post new Post alpha Post beta Post tieb Post tiefolder Post zeta Post mid Post old '"
