@@ -709,14 +709,14 @@ unraw(char *html, const struct raw *raw)
 }
 
 /*
- * Marks, as HTML blocks the renderer passes through: "\x02H\n" before a
- * top-level heading (its id goes in its tag) and "\x02E\n" where the
- * excerpt ends.  A post's own 0x02 bytes are gone by then (see
- * mask_placeholder_bytes()); the other 0x02 are {% raw %} placeholders.
- * (Two literals: "\x02E" would be the one byte 0x2E.)
+ * Marks, as HTML blocks the renderer passes through: "\x02<h\n" before a
+ * top-level heading (its id goes in its tag) and "\x02<e\n" where the
+ * excerpt ends.  No text can make them: a post's own 0x02 bytes are gone
+ * by then (see mask_placeholder_bytes()), and the one an entity (&#2;)
+ * makes is in text, where '<' is escaped.
  */
-#define MARK_HEAD "\x02" "H\n"
-#define MARK_END "\x02" "E\n"
+#define MARK_HEAD "\x02<h\n"
+#define MARK_END "\x02<e\n"
 
 /* The ids of the top-level headings, in order. */
 struct heads {
@@ -789,20 +789,23 @@ unmark(struct buf *out, const char *h, const struct heads *hd)
 
     buf_reserve(out, (size_t)(end - h) + 32 * hd->n + 1);
     while ((q = memchr(p, '\x02', (size_t)(end - p))) != NULL) {
-        if (q[1] == 'H' && q[2] == '\n' && k < hd->n && q[3] == '<' &&
-            q[4] == 'h' && q[5] != '\0' && q[6] == '>') {
-            buf_add(out, p, (size_t)(q - p));
-            buf_add(out, q + 3, 3);
-            buf_puts(out, " id=\"");
-            buf_puts(out, hd->id[k++]);
-            buf_putc(out, '"');
-            p = q + 6;
-        } else if (q[1] == 'E' && q[2] == '\n') {
-            buf_add(out, p, (size_t)(q - p));
+        buf_add(out, p, (size_t)(q - p));
+        if (q[1] == '<' && q[2] == 'h' && q[3] == '\n') {
+            p = q + 4;
+            /* "<h2>" -> "<h2 id=\"...\">" */
+            if (k < hd->n && p[0] == '<' && p[1] == 'h' && p[2] != '\0' &&
+                p[3] == '>') {
+                buf_add(out, p, 3);
+                buf_puts(out, " id=\"");
+                buf_puts(out, hd->id[k++]);
+                buf_putc(out, '"');
+                p += 3;
+            }
+        } else if (q[1] == '<' && q[2] == 'e' && q[3] == '\n') {
             excerpt = out->len;
-            p = q + 3;
-        } else { /* a placeholder */
-            buf_add(out, p, (size_t)(q - p) + 1);
+            p = q + 4;
+        } else { /* a placeholder, or a byte an entity made */
+            buf_putc(out, '\x02');
             p = q + 1;
         }
     }
