@@ -43,8 +43,9 @@
 
 #define SITE_MAX_PER_PAGE 1000
 #define FEED_ENTRIES 20
-/* Changes whenever the output for the same input may change. */
-#define BLOG_STATE_VERSION "blog 0.1.0 state 5"
+/* Changes whenever the output or the messages for the same input may
+ * change. */
+#define BLOG_STATE_VERSION "blog 0.1.0 state 6"
 
 /* ---- sets of strings (output paths, urls...): tables of pointers ----- */
 

@@ -115,6 +115,45 @@ START_TEST(headings_marks_and_raw_blocks_in_one_document)
 }
 END_TEST
 
+START_TEST(references_to_refused_characters_are_errors)
+{
+    /* what cmark decodes a reference to: allowed, or an error at the
+     * reference (the body's first line is line 5) */
+    static const struct {
+        const char *text, *error;
+    } cases[] = {
+        {"a &#9; &#10; &#13; &#0; &#xA0; &#x1F600; &#65533;", NULL},
+        {"`&#2;` in code\n\n    &#2; indented", NULL},
+        {"x &#2; y", "p.md:5:3: error: '&#2;' is the control character U+0002"},
+        {"one\ntwo &#x7f;", "p.md:6:5: error: '&#x7f;' is the control character U+007F"},
+        {"&#X85;", "p.md:5:1: error: '&#X85;' is the control character U+0085"},
+        {"&#xFDD0;", "p.md:5:1: error: '&#xFDD0;' is the noncharacter U+FDD0"},
+        {"&#xFFFE;", "p.md:5:1: error: '&#xFFFE;' is the noncharacter U+FFFE"},
+        {"&#x1FFFF;", "p.md:5:1: error: '&#x1FFFF;' is the noncharacter U+1FFFF"},
+        {"\u00e9t\u00e9 [a](/x \"&#27;\")", "p.md:5:13: error: '&#27;' is the control character U+001B"},
+        {"~~~ c&#1;\nint x;\n~~~", "p.md:5:6: error: '&#1;' is the control character U+0001"},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct diag d;
+        struct md_result r;
+        diag_init(&d, NULL);
+        ck_assert(md_render(cases[i].text, strlen(cases[i].text), "p.md", 5,
+                            "/", &r, &d));
+        if (cases[i].error == NULL)
+            ck_assert_msg(diag_errors(&d) == 0, "%s: %s", cases[i].text,
+                          buf_str(&d.text));
+        else
+            ck_assert_msg(diag_errors(&d) == 1 &&
+                              strncmp(buf_str(&d.text), cases[i].error,
+                                      strlen(cases[i].error)) == 0,
+                          "%s: %s", cases[i].text, buf_str(&d.text));
+        md_result_fini(&r);
+        diag_fini(&d);
+    }
+}
+END_TEST
+
 START_TEST(hexo_raw_passes_through_and_other_tags_warn)
 {
     struct diag d;
@@ -244,6 +283,7 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(fenced_code_keeps_language_class),
     TCHECK_CASE(excerpt_stops_at_more_marker_or_first_paragraph),
     TCHECK_CASE(headings_marks_and_raw_blocks_in_one_document),
+    TCHECK_CASE(references_to_refused_characters_are_errors),
     TCHECK_CASE(hexo_raw_passes_through_and_other_tags_warn),
     TCHECK_CASE(site_relative_links_follow_a_base_path),
     TCHECK_CASE(endraw_at_the_end_of_the_buffer),
