@@ -11,7 +11,9 @@
 
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,18 +47,31 @@
 #define FILL_HEAD 0.91 /* peer header boxes */
 #define FILL_NOTE 0.965
 
+/* Made once, by the first thread that draws (under init_lock), and only
+ * read after: ready is set last. */
 static struct {
-    bool ready;
+    atomic_bool ready;
     cairo_font_face_t *face[SEQ_NFONTS];
     cairo_font_options_t *opts;
 } fonts;
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The pixels of the last PNG, kept for the next: the pages are then
- * already mapped, which saves more time than the drawing takes. */
-static struct {
+/* The pixels of the thread's last PNG, kept for its next: the pages are
+ * then already mapped, which saves more time than the drawing takes.
+ * Given back when the thread ends (canvas_key), or by draw_fini(). */
+static _Thread_local struct {
     unsigned char *data;
     size_t cap;
 } canvas;
+static pthread_key_t canvas_key;
+static pthread_once_t canvas_once = PTHREAD_ONCE_INIT;
+
+static void
+make_canvas_key(void)
+{
+    if (pthread_key_create(&canvas_key, free) != 0)
+        abort();
+}
 
 static bool
 is_bold(enum seq_font f)
@@ -119,15 +134,15 @@ out:
     return face;
 }
 
-bool
-draw_init(struct diag *d)
+static bool
+init_locked(struct diag *d)
 {
     cairo_font_face_t *regular, *bold;
     int f;
 
     char err[256];
 
-    if (fonts.ready)
+    if (atomic_load_explicit(&fonts.ready, memory_order_relaxed))
         return true;
     if (!gfx_load(err, sizeof err)) {
         diag_error(d, NULL, 0, 0, "%s", err);
@@ -157,8 +172,21 @@ draw_init(struct diag *d)
     cairo_font_options_set_hint_metrics(fonts.opts, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_subpixel_order(fonts.opts,
                                           CAIRO_SUBPIXEL_ORDER_DEFAULT);
-    fonts.ready = true;
+    atomic_store_explicit(&fonts.ready, true, memory_order_release);
     return true;
+}
+
+bool
+draw_init(struct diag *d)
+{
+    bool ok;
+
+    if (atomic_load_explicit(&fonts.ready, memory_order_acquire))
+        return true;
+    pthread_mutex_lock(&init_lock);
+    ok = init_locked(d);
+    pthread_mutex_unlock(&init_lock);
+    return ok;
 }
 
 void
@@ -166,12 +194,17 @@ draw_fini(void)
 {
     int f;
 
-    if (fonts.ready) {
+    if (atomic_load(&fonts.ready)) {
         for (f = 0; f < SEQ_NFONTS; f++)
             cairo_font_face_destroy(fonts.face[f]);
         cairo_font_options_destroy(fonts.opts);
-        memset(&fonts, 0, sizeof fonts);
+        for (f = 0; f < SEQ_NFONTS; f++)
+            fonts.face[f] = NULL;
+        fonts.opts = NULL;
+        atomic_store(&fonts.ready, false);
     }
+    if (canvas.data != NULL)
+        pthread_setspecific(canvas_key, NULL);
     free(canvas.data);
     memset(&canvas, 0, sizeof canvas);
     if (!gfx_loaded())
@@ -539,9 +572,11 @@ draw_png(const struct seq_diagram *g, double scale, enum draw_png_writer how,
 
     assert(scale > 0);
     if (need > canvas.cap) {
+        pthread_once(&canvas_once, make_canvas_key);
         free(canvas.data);
         canvas.data = xcalloc(need, 1); /* fresh zero pages */
         canvas.cap = need;
+        pthread_setspecific(canvas_key, canvas.data);
     } else {
         memset(canvas.data, 0, need);
     }

@@ -2398,40 +2398,81 @@ copy_tree(struct site *s, const char *from, const char *rel,
     fs_list_free(names);
 }
 
+/* One scenario to draw (or, when checking, to run), on the threads. */
+struct drawing {
+    char *scn, *png_path, *svg_path; /* png_path NULL: run it only */
+    bool clash;                      /* nothing to do but say so */
+    struct diag d;
+};
+
+struct drawings {
+    const struct site *s;
+    struct drawing *v;
+    const char *cache;
+};
+
+static void
+draw_one(void *arg, size_t i)
+{
+    struct drawings *all = arg;
+    struct drawing *w = &all->v[i];
+
+    if (w->clash)
+        return;
+    if (w->png_path == NULL) {
+        /* check only: run the scenario, draw nothing */
+        struct trace *t = scn_run_file(w->scn, false, &w->d);
+        trace_free(t);
+    } else {
+        diagram_build(w->scn, w->png_path, w->svg_path, all->cache, &w->d);
+    }
+}
+
+/* Each scenario's two files: their paths taken in name order, then the
+ * scenarios drawn on the threads; the messages in name order. */
 static void
 build_diagrams(struct site *s)
 {
     char *dir = fs_join(s->o->site_dir, "content/diagrams");
     char **names = fs_list(dir);
     char *cache = fs_join(s->o->site_dir, ".cache/diagrams");
+    size_t n = 0, cap = 0;
+    struct drawings all = {s, NULL, cache};
 
+    for (char **q = names; names != NULL && *q != NULL; q++)
+        cap++;
+    all.v = xcalloc(cap + 1, sizeof *all.v);
     for (char **q = names; names != NULL && *q != NULL; q++) {
-        size_t n = strlen(*q);
-        if (n < 6 || strcmp(*q + n - 5, ".yaml") != 0)
+        size_t len = strlen(*q);
+        if (len < 6 || strcmp(*q + len - 5, ".yaml") != 0)
             continue;
         char *scn = fs_join(dir, *q);
-        char *png = xasprintf("images/%.*s.png", (int)n - 5, *q);
-        char *svg = xasprintf("images/%.*s.svg", (int)n - 5, *q);
-        bool clash = set_put(&s->out->paths, png, NULL) != NULL;
-        clash |= set_put(&s->out->paths, svg, NULL) != NULL;
-        if (clash) {
-            diag_error(s->d, scn, 0, 0,
+        char *png = xasprintf("images/%.*s.png", (int)len - 5, *q);
+        char *svg = xasprintf("images/%.*s.svg", (int)len - 5, *q);
+        struct drawing *w = &all.v[n++];
+        w->scn = scn;
+        diag_init_sub(&w->d, s->d);
+        w->clash = set_put(&s->out->paths, png, NULL) != NULL;
+        w->clash |= set_put(&s->out->paths, svg, NULL) != NULL;
+        if (w->clash) {
+            diag_error(&w->d, scn, 0, 0,
                        "'/%s' is also a file under assets/; remove one", png);
-        } else if (s->o->dry_run) {
-            /* check only: run the scenario, draw nothing */
-            struct trace *t = scn_run_file(scn, false, s->d);
-            trace_free(t);
-        } else {
-            char *png_path = fs_join(s->tmp, png);
-            char *svg_path = fs_join(s->tmp, svg);
-            diagram_build(scn, png_path, svg_path, cache, s->d);
-            free(png_path);
-            free(svg_path);
+        } else if (!s->o->dry_run) {
+            w->png_path = fs_join(s->tmp, png);
+            w->svg_path = fs_join(s->tmp, svg);
         }
         free(png);
         free(svg);
-        free(scn);
     }
+    par_for(n, draw_one, &all);
+    for (size_t i = 0; i < n; i++) {
+        diag_merge(s->d, &all.v[i].d);
+        diag_fini(&all.v[i].d);
+        free(all.v[i].scn);
+        free(all.v[i].png_path);
+        free(all.v[i].svg_path);
+    }
+    free(all.v);
     fs_list_free(names);
     free(cache);
     free(dir);

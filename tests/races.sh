@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds that use several threads at once (the state loaded while the
 # inputs are scanned, the order and terms beside the url check, the plan's
-# two tables, the inputs' record, the rendering), run with the binary
-# built with ThreadSanitizer (make TSAN=1, build-tsan/blog): cold, no-op,
-# edits of a body, a title and a template, a post removed and one added,
-# and a full build on five threads.  Each must end with exit 0 and no
+# two tables, the inputs' record, the rendering, the diagrams), run with
+# the binary built with ThreadSanitizer (make TSAN=1, build-tsan/blog):
+# cold, no-op, edits of a body, a title and a template, a post removed and
+# one added, a full build on five threads, and the article's three
+# scenarios drawn with no cache, on two threads and on three.  Each must end with exit 0 and no
 # report.  tests/run.sh runs it with TSAN_BLOG=build-tsan/blog.
 source "$(dirname "${BASH_SOURCE[0]}")/cli/lib.sh"
 
@@ -12,7 +13,7 @@ if [ -z "${TSAN_BLOG:-}" ] || [ ! -x "$TSAN_BLOG" ]; then
   fail "races: TSAN_BLOG (the ThreadSanitizer build of blog) not given"
   exit 1
 fi
-export TSAN_OPTIONS="halt_on_error=1 exitcode=66 report_signal_unsafe=0"
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 report_signal_unsafe=0 suppressions=$ROOT/tests/tsan.supp"
 # ThreadSanitizer cannot map its shadow memory with the address-space
 # randomization of some kernels (vm.mmap_rnd_bits > 28): then without it
 wrap=()
@@ -45,3 +46,8 @@ rm "${posts[3]}"
 cp "${posts[4]}" "$site/content/posts/zz-a-copy.md"
 run "a post removed, one added" "$TSAN_BLOG" build --site "$site" --quiet
 run "full build, five threads" BLOG_JOBS=5 "$TSAN_BLOG" build --site "$site" --full --quiet
+mkdir -p "$site/content/diagrams"
+cp "$ROOT"/content/diagrams/*.yaml "$site/content/diagrams/"
+run "three diagrams drawn, two threads" BLOG_JOBS=2 "$TSAN_BLOG" build --site "$site" --quiet
+rm -rf "$site/.cache"
+run "three diagrams drawn, three threads" BLOG_JOBS=3 "$TSAN_BLOG" build --site "$site" --full --quiet
