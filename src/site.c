@@ -1528,17 +1528,23 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
     }
 }
 
-/* The posts' order and their terms, made on a thread of their own while
- * the main thread checks the urls (the two touch nothing in common but
- * the posts, which neither changes). */
+/* The posts' order and their tags, made on a thread of their own while
+ * the main thread checks the urls and then, once the order is known, makes
+ * the categories (the three touch nothing in common but the posts, which
+ * none changes). */
+struct order {
+    struct site *s;
+    sem_t sorted; /* posted when s->posts is in order */
+};
+
 static void *
 order_thread(void *arg)
 {
-    struct site *s = arg;
+    struct order *o = arg;
 
-    sort_posts(s);
-    build_taxonomy(s, &s->tax[0], true);
-    build_taxonomy(s, &s->tax[1], false);
+    sort_posts(o->s);
+    sem_post(&o->sorted);
+    build_taxonomy(o->s, &o->s->tax[0], true);
     return NULL;
 }
 
@@ -1548,17 +1554,22 @@ order_and_check(struct site *s)
     /* clashes are reported in file order, on the later file: the urls
      * are checked in a copy of that order while the posts are sorted */
     struct post **filed = xmalloc((s->nposts + 1) * sizeof *filed);
+    struct order o = {.s = s};
     pthread_t t;
 
     if (s->nposts > 0)
         memcpy(filed, s->posts, s->nposts * sizeof *filed);
-    bool threaded = pthread_create(&t, NULL, order_thread, s) == 0;
+    sem_init(&o.sorted, 0, 0);
+    bool threaded = pthread_create(&t, NULL, order_thread, &o) == 0;
+    if (!threaded)
+        order_thread(&o);
     check_urls(s, filed, s->nposts);
     check_urls(s, s->pages, s->npages);
+    sem_wait(&o.sorted);
+    build_taxonomy(s, &s->tax[1], false);
     if (threaded)
         pthread_join(t, NULL);
-    else
-        order_thread(s);
+    sem_destroy(&o.sorted);
     free(filed);
 }
 
