@@ -38,6 +38,32 @@ skip_plain(const unsigned char *p, size_t i, size_t len)
     return i;
 }
 
+long
+fm_refused_char(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+
+    for (size_t i = 0; i < n;) {
+        unsigned long cp = s[i];
+        /* cmark 0.30 writes U+FFFE and U+FFFF as the lone bytes 0xFE and
+         * 0xFF, which are not UTF-8 at all */
+        if (cp == 0xfe || cp == 0xff)
+            return (long)(0xfffe + (cp - 0xfe));
+        size_t k = cp < 0x80 ? 1 : cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : 4;
+        if (k > 1) {
+            cp &= 0x3fu >> (k - 1);
+            for (size_t j = 1; j < k && i + j < n; j++)
+                cp = cp << 6 | (s[i + j] & 0x3fu);
+        }
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+            (cp >= 0x7f && cp <= 0x9f) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+            (cp & 0xfffe) == 0xfffe)
+            return (long)cp;
+        i += k;
+    }
+    return -1;
+}
+
 /* The line and column (in characters) of byte i, counting from start. */
 static void
 text_pos(const unsigned char *p, size_t start, size_t i, int *line, int *col)

@@ -43,4 +43,11 @@ void fm_fini(struct fm *f);
 bool fm_check_text(const char *s, size_t len, const char *path,
                    struct diag *d);
 
+/* The first code point of s[0..n) (UTF-8 that has passed that check, or
+ * text made from it: a YAML escape's, a character reference cmark
+ * decoded) that may not reach a page or the feed, or -1.  Refused:
+ * U+0000-U+001F but tab, LF and CR, U+007F-U+009F, and the noncharacters
+ * U+FDD0-U+FDEF and U+xFFFE/xFFFF. */
+long fm_refused_char(const char *s, size_t n);
+
 #endif

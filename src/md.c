@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "fm.h"
 #include "post.h"
 #include "xmem.h"
 
@@ -682,41 +683,6 @@ walk_links(cmark_node *doc, int first_line, const char *root,
     cmark_iter_free(it);
 }
 
-/*
- * Character references (&#2;, &#x9F;) that cmark decodes to characters
- * HTML and XML refuse, which the check of a post's own bytes cannot see:
- * C0 controls but tab, LF and CR, DEL, C1 controls, noncharacters.  The
- * first one of s, or 0.
- */
-static unsigned long
-refused_char(const char *str)
-{
-    const unsigned char *p = (const unsigned char *)str;
-
-    for (; *p != '\0'; p++) {
-        unsigned c = *p;
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-            return c;
-        if (c == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-            return p[1];
-        /* cmark 0.30 writes U+FFFE and U+FFFF as the lone bytes 0xFE and
-         * 0xFF, which are not UTF-8 at all */
-        if (c == 0xfe || c == 0xff)
-            return 0xfffe + (unsigned long)(c - 0xfe);
-        if (c == 0xef && p[1] == 0xb7 && p[2] >= 0x90 && p[2] <= 0xaf)
-            return 0xfdd0 + (unsigned long)(p[2] - 0x90);
-        if (c == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
-            return 0xfffe + (unsigned long)(p[2] - 0xbe);
-        if (c >= 0xf0 && c <= 0xf4 && (p[1] & 0x0f) == 0x0f && p[2] == 0xbf &&
-            p[3] >= 0xbe)
-            return (unsigned long)(c & 0x07) << 18 |
-                   (unsigned long)(p[1] & 0x3f) << 12 |
-                   (unsigned long)(p[2] & 0x3f) << 6 |
-                   (unsigned long)(p[3] & 0x3f);
-    }
-    return 0;
-}
-
 /* The value of the numeric reference at p ("&#...;"), or ULONG_MAX. */
 static unsigned long
 ref_value(const char *p, const char *end, size_t *len)
@@ -743,17 +709,19 @@ ref_value(const char *p, const char *end, size_t *len)
     return v;
 }
 
-/* Reports the first refused character a reference made, where the text
- * (what cmark parsed, its line 1 at first_line) writes it. */
+/* Reports the first character that a reference (&#2;, &#x9F;) made and
+ * HTML and XML refuse (fm_refused_char()), which the check of a post's
+ * own bytes cannot see, where the text (what cmark parsed, its line 1 at
+ * first_line) writes it. */
 static void
 check_refs(cmark_node *doc, const char *text, size_t n, const char *path,
            int first_line, struct diag *d)
 {
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
-    unsigned long cp = 0;
+    long found = -1;
 
-    while (cp == 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    while (found < 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *nd = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(nd);
         const char *v = NULL;
@@ -766,11 +734,14 @@ check_refs(cmark_node *doc, const char *text, size_t n, const char *path,
         else if (t == CMARK_NODE_CODE_BLOCK)
             v = cmark_node_get_fence_info(nd);
         if (v != NULL)
-            cp = refused_char(v);
+            found = fm_refused_char(v, strlen(v));
     }
     cmark_iter_free(it);
-    if (cp == 0)
+    if (found < 0)
         return;
+    unsigned long cp = (unsigned long)found;
+    const char *what =
+        cp >= 0xfdd0 ? "the noncharacter" : "the control character";
     /* where it is written: the first reference to it */
     const char *end = text + n, *line_start = text, *p;
     int line = first_line;
@@ -787,18 +758,14 @@ check_refs(cmark_node *doc, const char *text, size_t n, const char *path,
             diag_error(d, path, line, col,
                        "'%.*s' is %s U+%04lX, which HTML and XML refuse; "
                        "remove it",
-                       (int)len, p,
-                       cp >= 0xfdd0 ? "the noncharacter"
-                                    : "the control character",
-                       cp);
+                       (int)len, p, what, cp);
             return;
         }
     }
     diag_error(d, path, first_line, 1,
                "a character reference makes %s U+%04lX, which HTML and XML "
                "refuse; remove it",
-               cp >= 0xfdd0 ? "the noncharacter" : "the control character",
-               cp);
+               what, cp);
 }
 
 /* Swaps {% raw %} placeholders back for their text. */

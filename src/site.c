@@ -2305,16 +2305,6 @@ render_feed(struct site *s)
     buf_fini(&b);
 }
 
-/* The last n digits of v (0 <= v) at d, with leading zeros. */
-static void
-put_digits(char *d, int v, int n)
-{
-    while (n-- > 0) {
-        d[n] = (char)('0' + v % 10);
-        v /= 10;
-    }
-}
-
 static void
 render_sitemap(struct site *s)
 {
@@ -2358,16 +2348,12 @@ render_sitemap(struct site *s)
         const char *url = s->out->html[i].url;
         buf_add(&b, head.data, head.len);
         buf_html(&b, url, strlen(url));
-        if (p != NULL && (p->has_date || p->has_updated) &&
-            p->updated.year >= 0 && p->updated.year <= 9999) {
-            char d[] = "</loc><lastmod>0000-00-00</lastmod></url>\n";
-            put_digits(d + 15, p->updated.year, 4);
-            put_digits(d + 20, p->updated.month, 2);
-            put_digits(d + 23, p->updated.day, 2);
-            buf_add(&b, d, sizeof d - 1);
-        } else if (p != NULL && (p->has_date || p->has_updated)) {
-            buf_printf(&b, "</loc><lastmod>%04d-%02d-%02d</lastmod></url>\n",
-                       p->updated.year, p->updated.month, p->updated.day);
+        if (p != NULL && (p->has_date || p->has_updated)) {
+            char ymd[32];
+            post_date_ymd(&p->updated, ymd);
+            buf_puts(&b, "</loc><lastmod>");
+            buf_puts(&b, ymd);
+            buf_puts(&b, "</lastmod></url>\n");
         } else {
             buf_puts(&b, "</loc></url>\n");
         }
@@ -2417,7 +2403,6 @@ struct drawing {
 };
 
 struct drawings {
-    const struct site *s;
     struct drawing *v;
     const char *cache;
 };
@@ -2448,7 +2433,7 @@ build_diagrams(struct site *s)
     char **names = fs_list(dir);
     char *cache = fs_join(s->o->site_dir, ".cache/diagrams");
     size_t n = 0, cap = 0;
-    struct drawings all = {s, NULL, cache};
+    struct drawings all = {NULL, cache};
 
     for (char **q = names; names != NULL && *q != NULL; q++)
         cap++;
@@ -2615,7 +2600,6 @@ plan_one(void *arg, size_t i)
     const struct site *s = r->s;
     struct planned *p = &r->p[i];
     uint64_t old;
-
     size_t len;
 
     p->url = job_url(s, &r->v[i], &p->sig, &p->made_url);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "fm.h"
 #include "xmem.h"
 
 /* Keys in one map.  Maps are searched key by key (val.c), so a front
@@ -181,33 +182,6 @@ resolve(struct val *v)
     }
 }
 
-/*
- * The first code point of a scalar's value that may not reach a page or
- * the feed, or -1: a YAML escape ("\\a", "\\0", "\\uFFFF") writes what the
- * file itself may not hold.  Refused: U+0000-U+001F but tab, LF and CR,
- * U+007F-U+009F, and the noncharacters U+FDD0-U+FDEF and U+xFFFE/xFFFF.
- * libyaml has checked that the value is UTF-8.
- */
-static long
-bad_code_point(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned long cp = s[i];
-        size_t k = cp < 0x80 ? 1 : cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : 4;
-        if (k > 1) {
-            cp &= 0x3fu >> (k - 1);
-            for (size_t j = 1; j < k && i + j < n; j++)
-                cp = cp << 6 | (s[i + j] & 0x3fu);
-        }
-        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-            (cp >= 0x7f && cp <= 0x9f) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
-            (cp & 0xfffe) == 0xfffe)
-            return (long)cp;
-        i += k;
-    }
-    return -1;
-}
-
 static struct val *parse_node(struct ctx *c, yaml_event_t *ev, int depth);
 
 static struct val *
@@ -318,7 +292,8 @@ parse_node(struct ctx *c, yaml_event_t *ev, int depth)
                    (const char *)ev->data.alias.anchor);
         return NULL;
     case YAML_SCALAR_EVENT: {
-        long cp = bad_code_point(ev->data.scalar.value, ev->data.scalar.length);
+        long cp = fm_refused_char((const char *)ev->data.scalar.value,
+                                  ev->data.scalar.length);
         if (cp >= 0) {
             diag_error(c->d, c->path, line, col,
                        "the value holds the character U+%04lX (from an "
