@@ -45,7 +45,7 @@
 #define FEED_ENTRIES 20
 /* Changes whenever the output or the messages for the same input may
  * change. */
-#define BLOG_STATE_VERSION "blog 0.1.0 state 6"
+#define BLOG_STATE_VERSION "blog 0.1.0 state 7"
 
 /* ---- sets of strings (output paths, urls...): tables of pointers ----- */
 
@@ -194,6 +194,10 @@ struct site {
     struct state next;     /* this build's */
     struct ptab cached;  /* source path -> light post of the last build */
     struct post *light_block; /* where those posts are */
+    struct post **order;   /* the same, in the last build's order (posts,
+                              then pages); NULL for a record damaged */
+    size_t norder;
+    bool quick;            /* a quick build (see quick_build()) */
     bool gen;              /* tmp is the second generation, being updated */
     bool reuse;            /* tmp holds links to the old site's files */
     bool planned;          /* a job: its path was registered by the plan */
@@ -1806,6 +1810,16 @@ build_site_val(struct site *s)
     s->site_val = m;
 }
 
+/* What every page shows: the site's data and the templates. */
+static void
+set_global(struct site *s)
+{
+    s->global = h64_u64(s->model, s->nposts);
+    for (size_t i = 0; i < s->npages; i++)
+        s->global = h64_str(h64_str(s->global, s->pages[i]->title),
+                            s->pages[i]->url);
+}
+
 /* ---- rendering -------------------------------------------------------- */
 
 /* The file a url names under the output (folders get index.html), in
@@ -2788,6 +2802,24 @@ look_up_slot(void *arg, size_t i)
     }
 }
 
+/* Removes rel from the folder being written, and the folders it leaves
+ * empty. */
+static void
+remove_output(const struct site *s, const char *rel)
+{
+    char *path = fs_join(s->tmp, rel);
+
+    unlink(path);
+    for (char *slash = strrchr(path, '/');
+         slash != NULL && (size_t)(slash - path) > strlen(s->tmp);
+         slash = strrchr(path, '/')) {
+        *slash = '\0';
+        if (rmdir(path) != 0)
+            break;
+    }
+    free(path);
+}
+
 /* In the second generation, removes the files this build does not write
  * (and folders left empty). */
 static void
@@ -2799,20 +2831,9 @@ remove_unwritten(struct site *s)
 
     atomic_init(&l.any_missing, false);
     par_for(g->t.cap, look_up_slot, &l);
-    for (size_t i = 0; i < g->t.cap; i++) {
-        if (!l.missing[i])
-            continue;
-        char *path = fs_join(s->tmp, g->t.slot[i].key);
-        unlink(path);
-        for (char *slash = strrchr(path, '/');
-             slash != NULL && (size_t)(slash - path) > strlen(s->tmp);
-             slash = strrchr(path, '/')) {
-            *slash = '\0';
-            if (rmdir(path) != 0)
-                break;
-        }
-        free(path);
-    }
+    for (size_t i = 0; i < g->t.cap; i++)
+        if (l.missing[i])
+            remove_output(s, g->t.slot[i].key);
     free(l.missing);
 }
 
@@ -2931,15 +2952,17 @@ target_exists(const struct site *s, const char *t)
     size_t n = strlen(t);
     char small[512], *idx = n + 12 <= sizeof small ? small : xmalloc(n + 12);
     bool ok;
+    /* a quick build has the last build's files */
+    const struct ptab *files = s->quick ? &s->prev->cur.t : &s->out->paths;
 
     /* "a/" is a/index.html; "a" is a file, or a/index.html */
     memcpy(idx, t, n);
     if (n == 0 || t[n - 1] == '/') {
         memcpy(idx + n, "index.html", 11);
-        ok = set_has(&s->out->paths, idx);
+        ok = set_has(files, idx);
     } else {
         memcpy(idx + n, "/index.html", 12);
-        ok = set_has(&s->out->paths, t) || set_has(&s->out->paths, idx);
+        ok = set_has(files, t) || set_has(files, idx);
     }
     if (idx != small)
         free(idx);
@@ -3312,6 +3335,9 @@ finish_early(struct site *s, struct early *e, bool keep)
                           e->post[i]) != NULL)
                 post_free(e->post[i]);
         s->light_block = e->block;
+        s->order = e->post;
+        s->norder = n;
+        e->post = NULL;
     } else if (e->post != NULL && !(e->unchanged && leave_to_exit(s))) {
         for (size_t i = 0; i < n; i++)
             post_free(e->post[i]);
@@ -3353,6 +3379,123 @@ free_posts_thread(void *arg)
 {
     free_posts(arg);
     return NULL;
+}
+
+/* ---- what a build changed -------------------------------------------- */
+
+/* At most this many files changed are listed for the next build. */
+#define DIFFERS_MAX 4096
+
+/* Which keys of table a table b lacks (missing_only), or lacks or has
+ * with another value, or has with value 0 (a file with no signature, whose
+ * content is not known), looked up on the threads. */
+struct differ {
+    const struct ptab *a, *b;
+    bool missing_only;
+    bool *out;            /* out[i]: a's slot i */
+    atomic_size_t shared; /* a's keys that b has */
+};
+
+static void
+differ_slot(void *arg, size_t i)
+{
+    struct differ *d = arg;
+    const struct ptab_slot *sl = &d->a->slot[i];
+
+    if (sl->key == NULL)
+        return;
+    const union ptab_val *v = ptab_get(d->b, sl->key, sl->hash);
+    if (v != NULL)
+        atomic_fetch_add_explicit(&d->shared, 1, memory_order_relaxed);
+    d->out[i] = v == NULL || (!d->missing_only &&
+                              (v->u != sl->val.u || sl->val.u == 0));
+}
+
+static size_t
+rec_marked(struct buf *b, const struct ptab *t, const bool *on)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < t->cap; i++)
+        if (on == NULL ? t->slot[i].key != NULL : on[i]) {
+            if (b != NULL)
+                rec_str(b, t->slot[i].key);
+            n++;
+        }
+    return n;
+}
+
+/* Puts in b the files whose content differs between the output and the
+ * second generation, as the next state describes them: a quick build
+ * writes into the second generation, and brings these over from the
+ * output.  UINT64_MAX, none listed, when there is no second generation or
+ * they are more than DIFFERS_MAX. */
+static void
+rec_differs(const struct site *s, struct buf *b)
+{
+    const struct state *n = &s->next;
+    const struct ptab *cur = &n->cur.t, *gen = &n->gen.t;
+
+    if (n->gen_ino == 0 || cur->cap == 0) {
+        rec_u64(b, UINT64_MAX);
+        return;
+    }
+    if (s->quick) { /* it changed only what it wrote */
+        const struct ptab *w = &s->out->paths;
+        rec_u64(b, rec_marked(NULL, w, NULL));
+        rec_marked(b, w, NULL);
+        return;
+    }
+    struct differ f = {.a = cur, .b = gen, .out = xcalloc(cur->cap + 1, 1)};
+    struct differ r = {.a = gen, .b = cur, .missing_only = true};
+    atomic_init(&f.shared, 0);
+    atomic_init(&r.shared, 0);
+    if (gen->cap > 0)
+        par_for(cur->cap, differ_slot, &f);
+    else
+        memset(f.out, 1, cur->cap);
+    size_t count = rec_marked(NULL, cur, f.out);
+    /* the files only the second generation has */
+    if (atomic_load(&f.shared) != gen->n && count <= DIFFERS_MAX) {
+        r.out = xcalloc(gen->cap + 1, 1);
+        par_for(gen->cap, differ_slot, &r);
+        count += rec_marked(NULL, gen, r.out);
+    }
+    if (count > DIFFERS_MAX) {
+        rec_u64(b, UINT64_MAX);
+    } else {
+        rec_u64(b, count);
+        rec_marked(b, cur, f.out);
+        if (r.out != NULL)
+            rec_marked(b, gen, r.out);
+    }
+    free(f.out);
+    free(r.out);
+}
+
+/* The files the last build listed as changed (strings in its state);
+ * false when it did not list them. */
+static bool
+get_differs(const struct state *st, const char ***v, size_t *n)
+{
+    struct rec r = {st->extra.data, st->extra.data + st->extra.len, false};
+    uint64_t count = rec_get_u64(&r);
+
+    *v = NULL;
+    *n = 0;
+    if (r.bad || count > DIFFERS_MAX)
+        return false;
+    *v = xcalloc((size_t)count + 1, sizeof **v);
+    for (size_t i = 0; i < count && !r.bad; i++)
+        if (((*v)[i] = rec_peek_str(&r)) == NULL)
+            r.bad = true;
+    if (r.bad || r.p != r.end) {
+        free(*v);
+        *v = NULL;
+        return false;
+    }
+    *n = (size_t)count;
+    return true;
 }
 
 /* Fills the state the next build will read. */
@@ -3399,6 +3542,8 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     char *gen = fs_join(dir, "gen");
     n->gen_ino = inode_of(gen);
     free(gen);
+    buf_init(&n->extra);
+    rec_differs(s, &n->extra);
     state_save(n, dir);
     phase("save");
     if (freeing)
@@ -3504,6 +3649,291 @@ finish_inputs_job(struct inputs_job *j, struct state *next)
     buf_fini(&j->out);
 }
 
+/* ---- quick builds ----------------------------------------------------- */
+
+/*
+ * An edit of a few posts' or pages' bodies that changes nothing else of
+ * them -- title, dates, url, layout, tags, categories, description,
+ * excerpt -- and makes no message changes no page but their own, and the
+ * feed when they are among its posts: every other page shows only what
+ * their records say of them, and the output has the same files.  A quick
+ * build takes the last build's model from the state as it is (the posts
+ * in order, as their records have them), reads and renders only those
+ * posts, and brings the second generation, which it writes into, up to
+ * date with the files the last build changed (listed in the state): no
+ * pass over every post and page.  Any other change, and any doubt, is left
+ * to the full incremental build, which gives the same bytes.
+ */
+
+#define QUICK_MAX 8 /* posts edited, at most */
+
+enum quick { QUICK_NO, QUICK_DONE, QUICK_FAILED };
+
+static bool
+same_str(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static bool
+same_date(const struct post_date *a, const struct post_date *b)
+{
+    return a->epoch == b->epoch && a->year == b->year &&
+           a->month == b->month && a->day == b->day && a->hour == b->hour &&
+           a->min == b->min && a->sec == b->sec && a->offset == b->offset;
+}
+
+static bool
+same_terms(const struct val *a, const struct val *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->items[i]->s, b->items[i]->s) != 0)
+            return false;
+    return true;
+}
+
+/* Whether post p, read again, shows the other pages what its light
+ * record old says: then only its own page changes (and the feed).  A
+ * page's excerpt is on no list. */
+static bool
+same_for_others(const struct post *old, const struct post *p)
+{
+    if (!old->is_page &&
+        (old->sumkey != p->sumkey ||
+         old->md.excerpt_len != p->md.excerpt_len ||
+         memcmp(old->md.html, p->md.html, p->md.excerpt_len) != 0 ||
+         has_more(old) != has_more(p)))
+        return false;
+    return old->link_key == p->link_key &&
+           old->is_page == p->is_page && old->has_date == p->has_date &&
+           old->has_updated == p->has_updated &&
+           same_date(&old->date, &p->date) &&
+           same_date(&old->updated, &p->updated) &&
+           strcmp(old->title, p->title) == 0 &&
+           strcmp(old->url, p->url) == 0 &&
+           strcmp(old->layout, p->layout) == 0 &&
+           same_str(old->description, p->description) &&
+           same_terms(old->tags, p->tags) && same_terms(old->cats, p->cats);
+}
+
+/* The record of the source at path (in s->order), or SIZE_MAX. */
+static size_t
+order_of(const struct site *s, const char *path)
+{
+    uint64_t h = path_hash(path);
+
+    for (size_t k = 0; k < s->norder; k++)
+        if (s->order[k]->src_hash == h && strcmp(s->order[k]->src, path) == 0)
+            return k;
+    return SIZE_MAX;
+}
+
+/* Whether what d holds is what a record kept: text (NULL: none) and its
+ * warnings. */
+static bool
+says_again(const struct diag *d, const char *text, int warnings)
+{
+    size_t n = text != NULL ? strlen(text) : 0;
+
+    return diag_errors(d) == 0 && d->warnings == warnings &&
+           d->text.len == n && (n == 0 || memcmp(d->text.data, text, n) == 0);
+}
+
+/* Reads a source again whose record is old: the post when it is such an
+ * edit (says what its record says it said, reading it and checking its
+ * links), else NULL. */
+static struct post *
+read_edited(const struct site *s, const struct post *old)
+{
+    struct site own = *s;
+    struct diag read, links;
+
+    diag_init_sub(&read, s->d);
+    diag_init_sub(&links, s->d);
+    own.quick = true;
+    own.d = &read;
+    struct post *p = read_post(&own, old->src, old->stem, old->is_page);
+    bool same = p != NULL && says_again(&read, old->messages, old->warnings) &&
+                same_for_others(old, p);
+    if (same) {
+        own.d = &links;
+        check_links(&own, &p, 1);
+        same = says_again(&links, old->links_said, old->links_warnings);
+    }
+    if (same) { /* what read_source() and the link check keep */
+        p->messages = xstrndup(read.text.data != NULL ? read.text.data : "",
+                               read.text.len);
+        p->warnings = read.warnings;
+        p->links_said = links.text.len > 0
+                            ? xstrndup(links.text.data, links.text.len)
+                            : NULL;
+        p->links_warnings = links.warnings;
+        p->links_owned = true;
+    } else {
+        post_free(p);
+        p = NULL;
+    }
+    diag_fini(&read);
+    diag_fini(&links);
+    return p;
+}
+
+/* Which records' sources changed since the last build (at most QUICK_MAX,
+ * each the source of a post or page): their indexes in at[], how many in
+ * *n; false when the inputs changed otherwise. */
+static bool
+find_edited(const struct site *s, size_t *at, size_t *n)
+{
+    const struct inputs *was = &s->prev->inputs, *now = &s->next.inputs;
+
+    *n = 0;
+    if (was->n != now->n)
+        return false;
+    for (size_t i = 0; i < now->n; i++) {
+        const struct input *x = &was->v[i], *y = &now->v[i];
+        if (strcmp(x->path, y->path) != 0)
+            return false;
+        if (x->size == y->size && x->mtime_ns == y->mtime_ns &&
+            x->ino == y->ino)
+            continue;
+        if (*n == QUICK_MAX || (at[*n] = order_of(s, y->path)) == SIZE_MAX)
+            return false;
+        (*n)++;
+    }
+    return *n > 0;
+}
+
+/* The model as the state has it, with the posts read again in place of
+ * their records. */
+static void
+take_order(struct site *s, const size_t *at, struct post **fresh, size_t n)
+{
+    size_t np = 0;
+
+    while (np < s->norder && !s->order[np]->is_page)
+        np++;
+    for (size_t k = 0; k < n; k++) {
+        post_free(s->order[at[k]]); /* in the block: its fields */
+        s->order[at[k]] = fresh[k];
+    }
+    s->nposts = np;
+    s->npages = s->norder - np;
+    s->posts = xcalloc(np + 1, sizeof *s->posts);
+    s->pages = xcalloc(s->npages + 1, sizeof *s->pages);
+    memcpy(s->posts, s->order, np * sizeof *s->posts);
+    memcpy(s->pages, s->order + np, s->npages * sizeof *s->pages);
+    free(s->order);
+    s->order = NULL;
+    ptab_fini(&s->cached); /* its posts are the site's now */
+}
+
+/* Whether a quick build can be made: the state is usable, has a second
+ * generation and the list of what the last build changed, and each of its
+ * records was read. */
+static bool
+quick_possible(const struct site *s, const char *dir)
+{
+    if (s->prev == NULL || s->order == NULL || s->o->dry_run || s->o->full ||
+        s->prev->gen_ino == 0)
+        return false;
+    for (size_t k = 0; k < s->norder; k++)
+        if (s->order[k] == NULL ||
+            (k > 0 && s->order[k - 1]->is_page && !s->order[k]->is_page))
+            return false;
+    char *gen = fs_join(dir, "gen");
+    bool ok = inode_of(gen) == s->prev->gen_ino;
+    free(gen);
+    return ok;
+}
+
+static bool open_target(struct site *s, const char *dir);
+static void keep_old(struct site *s, const char *dir);
+
+/* See above: QUICK_NO when the edit is not such (nothing done: the full
+ * build follows), else the build done (QUICK_DONE) or failed. */
+static enum quick
+quick_build(struct site *s, const char *dir, struct inputs_job *inputs,
+            int errors0, int warnings0)
+{
+    size_t at[QUICK_MAX], n;
+    struct post *fresh[QUICK_MAX];
+    const char **differs;
+    size_t ndiffers;
+
+    if (!quick_possible(s, dir) || !find_edited(s, at, &n) ||
+        !get_differs(s->prev, &differs, &ndiffers))
+        return QUICK_NO;
+    for (size_t k = 0; k < n; k++) {
+        if ((fresh[k] = read_edited(s, s->order[at[k]])) == NULL) {
+            while (k-- > 0)
+                post_free(fresh[k]);
+            free(differs);
+            return QUICK_NO;
+        }
+    }
+    s->quick = true;
+    replay(s->d, s->prev); /* what the other posts said */
+    take_order(s, at, fresh, n);
+    build_site_val(s);
+    set_global(s);
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; fresh[k]->tags != NULL && i < fresh[k]->tags->n; i++)
+            spell_term(s, &s->tax[0], fresh[k]->tags->items[i]->s);
+        for (size_t i = 0; fresh[k]->cats != NULL && i < fresh[k]->cats->n; i++)
+            spell_term(s, &s->tax[1], fresh[k]->cats->items[i]->s);
+    }
+    if (!open_target(s, dir) || !s->gen) {
+        free(differs);
+        return QUICK_FAILED;
+    }
+    /* the output's signatures, theirs changed */
+    struct sigmap *cur = &s->next.cur;
+    const struct ptab *was = &s->prev->cur.t;
+    ptab_fini(&cur->t);
+    cur->t = (struct ptab){.n = was->n, .cap = was->cap, .lent = true};
+    cur->t.slot = xmalloc(was->cap * sizeof *was->slot + 1);
+    memcpy(cur->t.slot, was->slot, was->cap * sizeof *was->slot);
+    struct jobs run = {0};
+    for (size_t k = 0; k < n; k++) {
+        bool page = fresh[k]->is_page;
+        size_t i = page ? at[k] - s->nposts : at[k];
+        struct job j = {.i = i, .page = page};
+        uint64_t sig;
+        char *made, *rel = url_file(job_url(s, &j, &sig, &made));
+        if (!reuse_output(s, rel, sig) &&
+            set_put(&s->out->paths, rel, NULL) == NULL)
+            add_job(&run, NULL, i, page);
+        free(rel);
+    }
+    bool feed = plan_feed(s);
+    make_whole(s, &run, feed);
+    run_jobs(s, &run);
+    if (feed)
+        render_feed(s);
+    /* the second generation is the build before last's output: what the
+     * last build changed is brought over from the output */
+    for (size_t i = 0; i < ndiffers; i++) {
+        if (set_has(&s->out->paths, differs[i]))
+            continue; /* written by this build */
+        if (!set_has(was, differs[i]))
+            remove_output(s, differs[i]);
+        else if (!link_old(s, differs[i]))
+            diag_error(s->d, differs[i], 0, 0, "cannot link from the output "
+                       "into %s: %s", s->tmp, strerror(errno));
+    }
+    free(differs);
+    if (diag_errors(s->d) > errors0 || !publish(s))
+        return QUICK_FAILED;
+    keep_old(s, dir);
+    finish_inputs_job(inputs, &s->next);
+    save_state(s, dir, errors0, warnings0);
+    return QUICK_DONE;
+}
+
 bool
 site_build(const struct site_opts *o, struct diag *d)
 {
@@ -3567,6 +3997,14 @@ site_build(const struct site_opts *o, struct diag *d)
     /* other options, site.yaml or templates: the posts are read again */
     finish_early(&s, &early, s.prev != NULL && prev.posts_key == s.model);
     phase("cached");
+    enum quick q = quick_build(&s, dir, &inputs, errors0, warnings0);
+    if (q != QUICK_NO) {
+        ok = q == QUICK_DONE;
+        phase("quick");
+        goto out;
+    }
+    free(s.order);
+    s.order = NULL;
     char *posts = fs_join(o->site_dir, "content/posts");
     char *pages = fs_join(o->site_dir, "content/pages");
     read_posts_dir(&s, posts, NULL);
@@ -3581,11 +4019,7 @@ site_build(const struct site_opts *o, struct diag *d)
     if (diag_errors(d) > errors0)
         goto out;
     build_site_val(&s);
-    /* what every page shows: the site's data and the templates */
-    s.global = h64_u64(s.model, s.nposts);
-    for (size_t i = 0; i < s.npages; i++)
-        s.global = h64_str(h64_str(s.global, s.pages[i]->title),
-                           s.pages[i]->url);
+    set_global(&s);
     phase("model");
 
     if (!o->dry_run && !open_target(&s, dir))

@@ -14,7 +14,7 @@
 #include "par.h"
 #include "xmem.h"
 
-#define STATE_MAGIC "blog-state 6\n"
+#define STATE_MAGIC "blog-state 7\n"
 
 /* Eight bytes a step (a multiply and a shift mix each word in), the last
  * 1-7 bytes as one more word. */
@@ -424,6 +424,7 @@ state_fini(struct state *st)
     sigmap_fini(&st->cur);
     sigmap_fini(&st->gen);
     buf_fini(&st->messages);
+    buf_fini(&st->extra);
     buf_fini(&st->inputs_made);
     if (st->text != NULL)
         munmap(st->text, st->text_len);
@@ -517,6 +518,9 @@ state_load(struct state *st, const char *dir)
     }
     if ((p = rec_get_bytes(&r, &n)) != NULL)
         buf_add(&st->messages, p, n);
+    buf_init(&st->extra);
+    if ((p = rec_get_bytes(&r, &n)) != NULL)
+        buf_add(&st->extra, p, n);
     if (r.bad || r.p != r.end) {
         state_fini(st);
         return false;
@@ -657,6 +661,7 @@ state_save(const struct state *st, const char *dir)
         rec_u64(&b, pp[i].len);
     }
     rec_bytes(&b, st->messages.data, st->messages.len);
+    rec_bytes(&b, st->extra.data, st->extra.len);
     struct fs_part parts[7];
     size_t k = 0, from = 0;
     parts[k++] = (struct fs_part){head.data, head.len};

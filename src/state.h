@@ -176,6 +176,8 @@ struct state {
     size_t npost_parts;
     const struct state *base;
     struct buf messages;  /* what the build printed */
+    struct buf extra;     /* site.c's own (what a quick build needs),
+                             kept as it is given */
     struct buf inputs_made; /* inputs_rec() of inputs, made ahead (on
                                another thread while the build runs); empty:
                                state_save() makes it */

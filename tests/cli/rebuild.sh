@@ -17,14 +17,17 @@ tick=100
 bump() { tick=$((tick + 1)); touch -d "@$((EPOCHSECONDS + tick))" "$@"; }
 nth() { ls "$S"/content/posts/*.md | sed -n "${1}p"; }
 
-# same_as_full NAME: the incremental build equals a full build of a copy
+# same_as_full NAME: the incremental build equals a full build of a copy;
+# $quick says whether it was a quick build (BLOG_PROFILE's phases)
 same_as_full() {
   local name="$1" R="$TMP/ref"
   rm -rf "$R"; mkdir -p "$R"
   cp -r "$S/site.yaml" "$S/content" "$S/templates" "$S/assets" "$R/"
-  if ! "$BLOG" build --site "$S" >"$TMP/inc.err" 2>&1; then
-    fail "$name: the incremental build succeeds" "$(head -3 "$TMP/inc.err")"; return
+  if ! BLOG_PROFILE=1 "$BLOG" build --site "$S" >"$TMP/inc.all" 2>&1; then
+    fail "$name: the incremental build succeeds" "$(head -3 "$TMP/inc.all")"; return
   fi
+  grep -v '^profile: ' "$TMP/inc.all" >"$TMP/inc.err"
+  quick=no; grep -q '^profile: quick ' "$TMP/inc.all" && quick=yes
   "$BLOG" build --site "$R" --full >"$TMP/full.err" 2>&1
   if diff -r "$S/public" "$R/public" >"$TMP/diff" 2>&1; then
     ok "$name: the output equals a full build's"
@@ -166,6 +169,66 @@ rm "$(posts_file)"; printf '\nAgain.\n' >>"$(nth 5)"; bump "$(nth 5)"
 same_as_full "the posts file removed"
 truncate -s 100 "$(posts_file)"; printf '\nAgain.\n' >>"$(nth 5)"; bump "$(nth 5)"
 same_as_full "the posts file cut short"
+
+# quick builds: an edit of bodies alone (title, dates, url, tags, excerpt
+# and messages as they were) renders only those pages (and the feed), and
+# brings the files the last build changed into the second generation
+body=$(nth 2)
+printf '\nA paragraph below the excerpt.\n' >>"$body"; bump "$body"
+same_as_full "a post's body edited (the second generation made again)"
+check "the state was lost: no quick build" test "$quick" = no
+for i in 1 2 3; do
+  printf '\nA paragraph below the excerpt, %s.\n' "$i" >>"$body"; bump "$body"
+  same_as_full "a post's body edited again ($i)"
+  check "that build was a quick one ($i)" test "$quick" = yes
+done
+printf -- '---\ntitle: The newest\ndate: 2040-01-02 03:04:05\ntags: [TCP, Quick]\n---\nIts excerpt.\n\n<!-- more -->\n\nIts body.\n' \
+  >"$S/content/posts/newest.md"
+same_as_full "the newest post added"
+check "a post added is no quick build" test "$quick" = no
+printf '\nMore of its body.\n' >>"$S/content/posts/newest.md"; bump "$S/content/posts/newest.md"
+same_as_full "the newest post's body edited (the feed shows it whole)"
+check "the feed's post edited: a quick build" test "$quick" = yes
+check "the feed has the edit" grep -q "More of its body" "$S/public/atom.xml"
+cp "$body" "$TMP/body.bak"
+printf '\nOne more, then taken back.\n' >>"$body"; bump "$body"
+same_as_full "a post's body edited once more"
+cp "$TMP/body.bak" "$body"; bump "$body"
+same_as_full "that edit taken back (the second generation has the page)"
+check "taking it back: a quick build" test "$quick" = yes
+printf '\nTwo at once.\n' | tee -a "$(nth 3)" >>"$(nth 4)"; bump "$(nth 3)" "$(nth 4)"
+same_as_full "two posts' bodies edited at once"
+check "two at once: a quick build" test "$quick" = yes
+printf '\nThe page again.\n' >>"$S/content/pages/contact.md"; bump "$S/content/pages/contact.md"
+same_as_full "a page's body edited"
+check "a page: a quick build" test "$quick" = yes
+rm "$(nth 11)"
+same_as_full "a post deleted before a quick build"
+printf '\nAfter the deletion.\n' >>"$body"; bump "$body"
+same_as_full "a post's body edited after the deletion (its files left the output)"
+check "after a deletion: a quick build" test "$quick" = yes
+printf 'p { padding: 0 }\n' >"$S/assets/quick.css"
+same_as_full "an asset added before a quick build"
+printf '\nAfter the asset.\n' >>"$body"; bump "$body"
+same_as_full "a post's body edited after the asset"
+check "after an asset added: a quick build" test "$quick" = yes
+sed -i 's/^title: .*/title: "Retitled, not quick"/' "$body"; bump "$body"
+same_as_full "a post retitled"
+check "a retitle is no quick build" test "$quick" = no
+awk 'n == 2 && !done { print "A new first paragraph, not quick.\n"; done = 1 }
+     /^---$/ { n++ } { print }' "$body" >"$TMP/ex" && cat "$TMP/ex" >"$body"; bump "$body"
+same_as_full "a post's excerpt edited"
+check "an excerpt edited is no quick build" test "$quick" = no
+printf '\nA [broken link](/no-such-file.txt).\n' >>"$body"; bump "$body"
+same_as_full "a broken link added to a body"
+check "a new message is no quick build" test "$quick" = no
+printf '\nBelow the broken link.\n' >>"$body"; bump "$body"
+same_as_full "a body edited below its broken link (said again as it was)"
+check "the same message: a quick build" test "$quick" = yes
+check "the broken link is said again" grep -q "no-such-file.txt) names no file" "$TMP/inc.err"
+sed -i '0,/broken link/s/^A \[broken link\]/\nA [broken link]/' "$body"; bump "$body"
+same_as_full "a body edited above its broken link (said on another line)"
+check "a message on another line is no quick build" test "$quick" = no
 
 # a failed build leaves public/ as it was; fixing it brings it back
 cp -a "$S/public" "$TMP/before"
