@@ -3887,6 +3887,9 @@ quick_build(struct site *s, const char *dir, struct inputs_job *inputs,
             spell_term(s, &s->tax[1], fresh[k]->cats->items[i]->s);
     }
     if (!open_target(s, dir) || !s->gen) {
+        if (s->tmp != NULL) /* gen went away since quick_possible() */
+            diag_error(s->d, dir, 0, 0, "the second generation changed "
+                       "while the build ran; build again");
         free(differs);
         return QUICK_FAILED;
     }

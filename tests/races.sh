@@ -3,7 +3,8 @@
 # inputs are scanned, the order and terms beside the url check, the plan's
 # two tables, the inputs' record, the rendering, the diagrams), run with
 # the binary built with ThreadSanitizer (make TSAN=1, build-tsan/blog):
-# cold, no-op, edits of a body, a title and a template, a post removed and
+# cold, no-op, edits of a body, a title, two bodies (a quick build, the
+# feed read again on the threads) and a template, a post removed and
 # one added, a full build on five threads, and the article's three
 # scenarios drawn with no cache, on two threads and on three.  Each must end with exit 0 and no
 # report.  tests/run.sh runs it with TSAN_BLOG=build-tsan/blog.
@@ -40,6 +41,9 @@ printf '\nOne more line.\n' >>"${posts[1]}"
 run "a body edited" "$TSAN_BLOG" build --site "$site" --quiet
 sed -i 's/^title: \(.*\)$/title: \1 again/' "${posts[2]}"
 run "a title edited" "$TSAN_BLOG" build --site "$site" --quiet
+printf '\nAnd another.\n' | tee -a "${posts[0]}" >>"${posts[1]}"
+run "two bodies edited (a quick build)" BLOG_PROFILE=1 "$TSAN_BLOG" build --site "$site" --quiet
+check "that was a quick build" grep -q '^profile: quick ' "$TMP/races.out"
 printf '\n<!-- edited -->\n' >>"$site/templates/post.html"
 run "a template edited" "$TSAN_BLOG" build --site "$site" --quiet
 rm "${posts[3]}"
