@@ -28,6 +28,7 @@ REPS=${REPS:-3}
 SEED=20190714
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(100 1000)
+kinds=()
 TIME=/usr/bin/time
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "bench: installing $2" >&2; apt-get install -y -qq "$2" >/dev/null; }; }
@@ -134,8 +135,17 @@ for N in "${SIZES[@]}"; do
     printf '\nEdited in run %s.\n' "$r" >>"$f"
     run edit "$N" "$r" build/blog build --site "$S" --quiet
   done
+  # which kind of build those were (one more, with its phases printed):
+  # an edit below the excerpt is a quick build (docs/performance.md)
+  printf '\nEdited once more.\n' >>"$f"
+  if BLOG_PROFILE=1 build/blog build --site "$S" --quiet 2>&1 | grep -q '^profile: quick '; then
+    kinds+=("$N: quick"); else kinds+=("$N: not quick"); fi
+  # what starting a process under GNU time costs, in every figure above
+  for r in $(seq 1 "$REPS"); do
+    run start "$N" "$r" /bin/true
+  done
   bw=$(col 1 "$WORK/res-blog-$N"); br=$(col 3 "$WORK/res-blog-$N")
-  for tool in blog hugo hexo floor noop edit1 edit; do
+  for tool in blog hugo hexo floor noop edit1 edit start; do
     [ -f "$WORK/res-$tool-$N" ] || continue
     w=$(col 1 "$WORK/res-$tool-$N"); c=$(col 2 "$WORK/res-$tool-$N"); m=$(col 3 "$WORK/res-$tool-$N")
     printf '| %s | %s | %.3f | %.2f | %.0f | %.2f× | %.2f× |\n' "$N" "$tool" "$w" "$c" "$m" \
@@ -180,5 +190,6 @@ if [ "$TAGS_N" -gt 0 ]; then
     printf '| %s | %d distinct | %.3f | %.2f× |\n' "$tool" $((5 * TAGS_N)) "$w" "$(awk -v a="$w" -v b="$b" 'BEGIN { print a / b }')"
   done
 fi
-echo "# floor: cmark parse+render of the same posts and writing the bytes blog wrote, two threads (tests/bench/floor.c); noop: rebuild with nothing changed; edit: rebuild after appending a line to one post (median of EDITS); edit1: the first such rebuild after a cold build, which also fills the second generation"
+echo "# the edit builds were: ${kinds[*]:-none}"
+echo "# floor: cmark parse+render of the same posts and writing the bytes blog wrote, two threads (tests/bench/floor.c); noop: rebuild with nothing changed; edit: rebuild after appending a line to one post (median of EDITS); edit1: the first such rebuild after a cold build, which also fills the second generation; start: GNU time running /bin/true, the cost of starting a process that every row includes"
 echo "# logs: $WORK/logs"
