@@ -26,6 +26,47 @@ diag_init_sub(struct diag *sub, const struct diag *parent)
     sub->no_warnings = parent->no_warnings;
 }
 
+/* Whether the message line at p (up to end) is a warning: its kind is
+ * the first ": KIND: " after its position. */
+static bool
+is_warning(const char *p, const char *end)
+{
+    static const char *const kinds[] = {": error: ", ": warning: ",
+                                        ": note: "};
+
+    for (; p < end; p++) {
+        if (*p != ':')
+            continue;
+        for (size_t k = 0; k < 3; k++) {
+            size_t n = strlen(kinds[k]);
+            if ((size_t)(end - p) >= n && memcmp(p, kinds[k], n) == 0)
+                return k == 1;
+        }
+    }
+    return false;
+}
+
+void
+diag_print(const struct diag *d, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+
+    if (d->out == NULL || len == 0)
+        return;
+    if (!d->no_warnings) {
+        fwrite(text, 1, len, d->out);
+    } else {
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *next = nl != NULL ? nl + 1 : end;
+            if (!is_warning(p, next))
+                fwrite(p, 1, (size_t)(next - p), d->out);
+            p = next;
+        }
+    }
+    fflush(d->out);
+}
+
 void
 diag_merge(struct diag *d, struct diag *sub)
 {
@@ -33,10 +74,7 @@ diag_merge(struct diag *d, struct diag *sub)
     d->warnings += sub->warnings;
     if (sub->text.len > 0) {
         buf_add(&d->text, sub->text.data, sub->text.len);
-        if (d->out != NULL) {
-            fwrite(sub->text.data, 1, sub->text.len, d->out);
-            fflush(d->out);
-        }
+        diag_print(d, sub->text.data, sub->text.len);
     }
     diag_reset(sub);
 }
@@ -52,6 +90,8 @@ static void emit(struct diag *d, const char *kind, const char *path, int line,
                  int col, const char *fmt, va_list ap)
     __attribute__((format(printf, 6, 0)));
 
+/* One message, on one line (a line break in it is a space, so that each
+ * line of text is a message and its kind can be read again). */
 static void
 emit(struct diag *d, const char *kind, const char *path, int line, int col,
      const char *fmt, va_list ap)
@@ -65,12 +105,13 @@ emit(struct diag *d, const char *kind, const char *path, int line, int col,
             buf_printf(&d->text, ":%d", col);
     }
     buf_printf(&d->text, ": %s: ", kind);
+    size_t msg = d->text.len;
     buf_vprintf(&d->text, fmt, ap);
+    for (size_t i = msg; i < d->text.len; i++)
+        if (d->text.data[i] == '\n')
+            d->text.data[i] = ' ';
     buf_putc(&d->text, '\n');
-    if (d->out != NULL) {
-        fwrite(d->text.data + start, 1, d->text.len - start, d->out);
-        fflush(d->out);
-    }
+    diag_print(d, d->text.data + start, d->text.len - start);
 }
 
 void
@@ -92,8 +133,6 @@ diag_warning(struct diag *d, const char *path, int line, int col,
     va_list ap;
 
     d->warnings++;
-    if (d->no_warnings)
-        return;
     va_start(ap, fmt);
     emit(d, "warning", path, line, col, fmt, ap);
     va_end(ap);

@@ -238,15 +238,15 @@ struct source {
     struct diag d;     /* its messages, merged in walk order */
 };
 
-/* Options and version: a state made with others is not used. */
+/* Options and version: a state made with others is not used.  (--quiet
+ * is not one of them: warnings are kept, and only not printed.) */
 static uint64_t
-opts_key(const struct site_opts *o, const struct diag *d)
+opts_key(const struct site_opts *o)
 {
     uint64_t h = h64_str(H64_INIT, BLOG_STATE_VERSION);
 
     h = h64_u64(h, o->drafts);
-    h = h64_u64(h, (uint64_t)o->link_check);
-    return h64_u64(h, d->no_warnings);
+    return h64_u64(h, (uint64_t)o->link_check);
 }
 
 static const char *const month_names[] = {
@@ -3191,10 +3191,7 @@ replay(struct diag *d, const struct state *st)
     d->warnings += (int)warnings;
     if (n > 0) {
         buf_add(&d->text, text, n);
-        if (d->out != NULL) {
-            fwrite(text, 1, n, d->out);
-            fflush(d->out);
-        }
+        diag_print(d, text, n);
     }
 }
 
@@ -3960,7 +3957,7 @@ site_build(const struct site_opts *o, struct diag *d)
     s.tax[1].key = "categories";
     s.tax[1].dir = "categories";
     phase(NULL);
-    s.next.opts = s.model = opts_key(o, d);
+    s.next.opts = s.model = opts_key(o);
     if (!o->dry_run) {
         /* with no state, the scan has both threads */
         if (!o->full && state_exists(dir))
