@@ -26,44 +26,12 @@ diag_init_sub(struct diag *sub, const struct diag *parent)
     sub->no_warnings = parent->no_warnings;
 }
 
-/* Whether the message line at p (up to end) is a warning: its kind is
- * the first ": KIND: " after its position. */
-static bool
-is_warning(const char *p, const char *end)
-{
-    static const char *const kinds[] = {": error: ", ": warning: ",
-                                        ": note: "};
-
-    for (; p < end; p++) {
-        if (*p != ':')
-            continue;
-        for (size_t k = 0; k < 3; k++) {
-            size_t n = strlen(kinds[k]);
-            if ((size_t)(end - p) >= n && memcmp(p, kinds[k], n) == 0)
-                return k == 1;
-        }
-    }
-    return false;
-}
-
 void
 diag_print(const struct diag *d, const char *text, size_t len)
 {
-    const char *p = text, *end = text + len;
-
     if (d->out == NULL || len == 0)
         return;
-    if (!d->no_warnings) {
-        fwrite(text, 1, len, d->out);
-    } else {
-        while (p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            const char *next = nl != NULL ? nl + 1 : end;
-            if (!is_warning(p, next))
-                fwrite(p, 1, (size_t)(next - p), d->out);
-            p = next;
-        }
-    }
+    fwrite(text, 1, len, d->out);
     fflush(d->out);
 }
 
@@ -133,6 +101,8 @@ diag_warning(struct diag *d, const char *path, int line, int col,
     va_list ap;
 
     d->warnings++;
+    if (d->no_warnings)
+        return;
     va_start(ap, fmt);
     emit(d, "warning", path, line, col, fmt, ap);
     va_end(ap);

@@ -23,9 +23,10 @@ struct diag {
     FILE *out;        /* where messages are printed; NULL: keep only */
     int errors;
     int warnings;
-    struct buf text;  /* every message so far, warnings too */
-    bool no_warnings; /* print no warnings (--quiet): they are still
-                         counted and kept in text */
+    struct buf text;  /* every message printed so far */
+    bool no_warnings; /* drop warnings (--quiet): counted, neither printed
+                         nor kept, so a state made with it is not used by
+                         a build without it (opts_key() in site.c) */
 };
 
 void diag_init(struct diag *d, FILE *out);
@@ -38,8 +39,8 @@ void diag_init_sub(struct diag *sub, const struct diag *parent);
 void diag_merge(struct diag *d, struct diag *sub);
 /* Forgets counts and kept text. */
 void diag_reset(struct diag *d);
-/* Prints len bytes of messages as diag keeps them in text (whole lines)
- * to d's stream, without the warnings when d->no_warnings. */
+/* Prints len bytes of messages as diag keeps them in text to d's
+ * stream. */
 void diag_print(const struct diag *d, const char *text, size_t len);
 
 /* path may be NULL (then "blog" is used); line and col are 1-based, 0 to

@@ -238,15 +238,17 @@ struct source {
     struct diag d;     /* its messages, merged in walk order */
 };
 
-/* Options and version: a state made with others is not used.  (--quiet
- * is not one of them: warnings are kept, and only not printed.) */
+/* Options and version: a state made with others is not used.  --quiet
+ * is one: its builds keep no warnings (formatting and keeping them all
+ * took a cold build of 10 000 posts with 21 000 warnings 23 MiB more). */
 static uint64_t
-opts_key(const struct site_opts *o)
+opts_key(const struct site_opts *o, const struct diag *d)
 {
     uint64_t h = h64_str(H64_INIT, BLOG_STATE_VERSION);
 
     h = h64_u64(h, o->drafts);
-    return h64_u64(h, (uint64_t)o->link_check);
+    h = h64_u64(h, (uint64_t)o->link_check);
+    return h64_u64(h, d->no_warnings);
 }
 
 static const char *const month_names[] = {
@@ -3957,7 +3959,7 @@ site_build(const struct site_opts *o, struct diag *d)
     s.tax[1].key = "categories";
     s.tax[1].dir = "categories";
     phase(NULL);
-    s.next.opts = s.model = opts_key(o);
+    s.next.opts = s.model = opts_key(o, d);
     if (!o->dry_run) {
         /* with no state, the scan has both threads */
         if (!o->full && state_exists(dir))
