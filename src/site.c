@@ -240,7 +240,8 @@ struct source {
 
 /* Options and version: a state made with others is not used.  --quiet
  * is one: its builds keep no warnings (formatting and keeping them all
- * took a cold build of 10 000 posts with 21 000 warnings 23 MiB more). */
+ * took a cold build of 10 000 posts with about 21 000 warnings 23 MiB
+ * more). */
 static uint64_t
 opts_key(const struct site_opts *o, const struct diag *d)
 {
