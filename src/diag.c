@@ -58,8 +58,8 @@ static void emit(struct diag *d, const char *kind, const char *path, int line,
                  int col, const char *fmt, va_list ap)
     __attribute__((format(printf, 6, 0)));
 
-/* One message, on one line (a line break in it is a space, so that each
- * line of text is a message and its kind can be read again). */
+/* One message, on one line of the compiler's form (a line break in what
+ * it quotes becomes a space). */
 static void
 emit(struct diag *d, const char *kind, const char *path, int line, int col,
      const char *fmt, va_list ap)

@@ -976,11 +976,11 @@ md_render(const char *text, size_t len, const char *path, int first_line,
     out->excerpt_len = unmark(&html, h, &heads);
     mem->free(h);
     heads_fini(&heads);
+    /* with the arena, the tree goes with it: freeing it node by node
+     * would only walk it */
 #ifdef BLOG_SANITIZE
     cmark_node_free(doc);
 #endif
-    /* (else the tree goes with the arena: freeing it node by node would
-     * only walk it) */
     cur_arena = NULL;
     arena_fini(&arena);
     ids_fini(&ids);
