@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "fm.h"
 #include "post.h"
@@ -41,55 +42,27 @@ struct raw {
  * times slower.  Buffers carry their size, so that the newest can grow in
  * place.
  */
-struct arena_block {
-    struct arena_block *next;
-    size_t used, cap;
-    _Alignas(16) unsigned char data[];
-};
-
 struct arena_part {
-    struct arena_block *head;
+    struct arena a;
     unsigned char *last; /* the newest buffer, which can grow in place */
 };
 
-struct arena {
+struct md_arena {
     struct arena_part nodes, bufs;
 };
 
 #define ARENA_HEAD 16 /* a buffer's size, before it */
 
-static _Thread_local struct arena *cur_arena;
+static _Thread_local struct md_arena *cur_arena;
 
 #ifndef BLOG_SANITIZE
-/* n bytes (a multiple of 16) from the part's newest block, or a new one */
-static unsigned char *
-arena_take(struct arena_part *a, size_t n)
-{
-    struct arena_block *b = a->head;
-
-    if (b == NULL || b->cap - b->used < n) {
-        size_t cap = b != NULL && b->cap < ((size_t)1 << 20) ? 2 * b->cap
-                                                             : 64 << 10;
-        if (cap < n)
-            cap = n;
-        b = xmalloc(sizeof *b + cap);
-        b->next = a->head;
-        b->used = 0;
-        b->cap = cap;
-        a->head = b;
-    }
-    unsigned char *p = b->data + b->used;
-    b->used += n;
-    return p;
-}
-
 static void *
 arena_calloc(size_t count, size_t size)
 {
     if (size != 0 && count > ((size_t)1 << 40) / size)
         return NULL;
     size_t n = (count * size + 15) & ~(size_t)15;
-    unsigned char *p = arena_take(&cur_arena->nodes, n);
+    unsigned char *p = arena_take(&cur_arena->nodes.a, n);
     memset(p, 0, n);
     return p;
 }
@@ -99,21 +72,11 @@ arena_buf(size_t size)
 {
     struct arena_part *a = &cur_arena->bufs;
     size_t n = (size + 15) & ~(size_t)15;
-    unsigned char *p = arena_take(a, n + ARENA_HEAD);
+    unsigned char *p = arena_take(&a->a, n + ARENA_HEAD);
 
     memcpy(p, &n, sizeof n);
     a->last = p + ARENA_HEAD;
     return a->last;
-}
-
-/* The block of the part that holds p, or NULL. */
-static struct arena_block *
-arena_find(const struct arena_part *a, const unsigned char *p)
-{
-    for (struct arena_block *b = a->head; b != NULL; b = b->next)
-        if (p >= b->data && p < b->data + b->cap)
-            return b;
-    return NULL;
 }
 
 static void *
@@ -128,10 +91,10 @@ arena_realloc(void *ptr, size_t size)
         return NULL;
     if (p == NULL)
         return arena_buf(size);
-    if ((b = arena_find(a, p)) == NULL) {
+    if ((b = arena_find(&a->a, p)) == NULL) {
         /* a node-side piece, whose size is not kept: what lies between
          * it and its block's end holds it */
-        b = arena_find(&cur_arena->nodes, p);
+        b = arena_find(&cur_arena->nodes.a, p);
         if (b == NULL)
             abort();
         old = (size_t)(b->data + b->cap - p);
@@ -142,7 +105,7 @@ arena_realloc(void *ptr, size_t size)
     memcpy(&old, p - ARENA_HEAD, sizeof old);
     if (n <= old)
         return p;
-    if (p == a->last && b == a->head && b->data + b->used == p + old &&
+    if (p == a->last && b == a->a.head && b->data + b->used == p + old &&
         b->cap - b->used >= n - old) { /* the newest grows in place */
         b->used += n - old;
         memcpy(p - ARENA_HEAD, &n, sizeof n);
@@ -161,17 +124,10 @@ arena_free(void *ptr)
 #endif
 
 static void
-arena_fini(struct arena *a)
+md_arena_fini(struct md_arena *a)
 {
-    struct arena_part *parts[] = {&a->nodes, &a->bufs};
-
-    for (size_t i = 0; i < 2; i++) {
-        while (parts[i]->head != NULL) {
-            struct arena_block *next = parts[i]->head->next;
-            free(parts[i]->head);
-            parts[i]->head = next;
-        }
-    }
+    arena_fini(&a->nodes.a);
+    arena_fini(&a->bufs.a);
 }
 
 #ifdef BLOG_SANITIZE
@@ -938,7 +894,7 @@ md_render(const char *text, size_t len, const char *path, int first_line,
     char *src = find_pair(in, in + inlen, '{', '%') == NULL
                     ? NULL
                     : hexo_tags(in, inlen, path, first_line, &raw, d, &n);
-    struct arena arena = {0};
+    struct md_arena arena = {0};
     cmark_mem *mem = md_mem();
     cur_arena = &arena;
     cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_UNSAFE, mem);
@@ -959,7 +915,7 @@ md_render(const char *text, size_t len, const char *path, int first_line,
     free(masked);
     if (doc == NULL) {
         cur_arena = NULL;
-        arena_fini(&arena);
+        md_arena_fini(&arena);
         diag_error(d, path, first_line, 1, "cannot parse the Markdown");
         for (size_t i = 0; i < raw.n; i++)
             free(raw.text[i]);
@@ -982,7 +938,7 @@ md_render(const char *text, size_t len, const char *path, int first_line,
     cmark_node_free(doc);
 #endif
     cur_arena = NULL;
-    arena_fini(&arena);
+    md_arena_fini(&arena);
     ids_fini(&ids);
     out->html_len = html.len;
     out->html = buf_detach(&html);
