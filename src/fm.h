@@ -18,10 +18,14 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "arena.h"
 #include "val.h"
 
 struct fm {
-    struct val *data; /* a VAL_MAP (empty when there is no front matter) */
+    struct val *data; /* a VAL_MAP (empty when there is no front matter),
+                         made in pool (val.h); whoever takes data takes
+                         the pool too */
+    struct arena pool;
     char *text;       /* the normalised text; body points into it */
     const char *body; /* the Markdown after the closing '---' */
     size_t body_len;

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "diagram.h"
 #include "fm.h"
@@ -106,6 +107,7 @@ struct post {
     char *description;
     struct val *tags, *cats; /* lists of VAL_STR */
     struct val *fm;     /* the whole front matter */
+    struct arena fm_pool; /* where it was made (fm.h) */
     struct md_result md;
     struct val *summary; /* template data for lists, built once */
     uint64_t sumkey;     /* a hash of what the summary shows */
@@ -620,6 +622,7 @@ post_free(struct post *p)
     val_free(p->tags);
     val_free(p->cats);
     val_free(p->fm);
+    arena_fini(&p->fm_pool);
     val_free(p->summary);
     if (p->md_borrowed)
         free(p->md.links);
@@ -945,7 +948,9 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
     }
     free(text);
     p->fm = fm.data;
+    p->fm_pool = fm.pool;
     fm.data = NULL;
+    fm.pool = (struct arena){0};
     warn_unknown_keys(s, p);
 
     bool draft = fm_bool(s, p, "draft", false);
@@ -1618,16 +1623,11 @@ free_taxonomy(struct taxonomy *t)
 
 /* ---- template data ---------------------------------------------------- */
 
-static char *
-url_of(const struct site *s, const char *rel)
-{
-    return xstrcat(s->root, rel);
-}
-
+/* key: the site-absolute url of rel (the root, then rel) */
 static void
 set_url(const struct site *s, struct val *m, const char *key, const char *rel)
 {
-    val_set(m, key, val_str_take(url_of(s, rel)));
+    val_set(m, key, val_str_cat(s->root, rel));
 }
 
 /* prefix ("date" or "updated"), prefix_iso and prefix_long: the keys
@@ -1686,7 +1686,7 @@ summary_val(const struct site *s, const struct post *p)
     /* the post outlives its summary: its strings are lent */
     val_set(m, "title", val_str_lend(p->title, strlen(p->title)));
     set_url(s, m, "url", p->url);
-    val_set(m, "abs_url", val_str_take(xstrcat(s->base_url, p->url)));
+    val_set(m, "abs_url", val_str_cat(s->base_url, p->url));
     set_dates(m, "date", &p->date);
     if (p->has_updated)
         set_dates(m, "updated", &p->updated);
@@ -1921,7 +1921,7 @@ render_post(struct site *s, size_t i, bool page)
         val_set(pm, p->fm->keys[k], val_lend(p->fm->items[k]));
     val_set(pm, "title", val_str_lend(p->title, strlen(p->title)));
     set_url(s, pm, "url", p->url);
-    val_set(pm, "abs_url", val_str_take(xstrcat(s->base_url, p->url)));
+    val_set(pm, "abs_url", val_str_cat(s->base_url, p->url));
     if (p->has_date || !page)
         set_dates(pm, "date", &p->date);
     if (p->has_updated)
@@ -1946,6 +1946,7 @@ render_post(struct site *s, size_t i, bool page)
     /* nothing after the page needs the front matter: freed here, on the
      * rendering threads, and not at the end with the rest of the post */
     val_free(p->fm);
+    arena_fini(&p->fm_pool);
     p->fm = NULL;
 }
 
@@ -2112,6 +2113,11 @@ run_job(void *arg, size_t i)
     own.d = &j->d;
     own.failed = (struct ptab){0};
     own.planned = true;
+    /* the page's data is made in a pool, given back whole at the end
+     * (about a hundred pieces a page, which malloc() and free() took a
+     * fifth of the rendering's time with) */
+    struct arena pool = {.block = 16 << 10};
+    struct arena *was = val_pool(&pool);
     if (j->archive) {
         own.planned = false; /* the only job that registers its path */
         own.memo = NULL;     /* it shows each summary once */
@@ -2121,6 +2127,8 @@ run_job(void *arg, size_t i)
     } else {
         render_post(&own, j->i, j->page);
     }
+    val_pool(was);
+    arena_fini(&pool);
     j->failed = own.failed;
 }
 
@@ -2741,7 +2749,9 @@ make_whole(struct site *s, const struct jobs *run, bool feed)
             continue;
         }
         p->fm = f->fm;
+        p->fm_pool = f->fm_pool;
         f->fm = NULL;
+        f->fm_pool = (struct arena){0};
         if (p->md_borrowed)
             free(p->md.links);
         else
@@ -3141,15 +3151,16 @@ fail:
 static void
 phase(const char *name)
 {
-    static struct timespec last;
+    static struct timespec last, last_cpu;
     static int on = -1;
-    struct timespec now;
+    struct timespec now, cpu;
 
     if (on < 0)
         on = getenv("BLOG_PROFILE") != NULL;
     if (!on)
         return;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
     if (name != NULL && last.tv_sec != 0) {
         /* resident and peak memory, from /proc/self/status */
         long rss = 0, hwm = 0;
@@ -3161,13 +3172,17 @@ phase(const char *name)
         }
         if (f != NULL)
             fclose(f);
-        fprintf(stderr, "profile: %-10s %7.1f ms %7.1f MiB (peak %.1f)\n",
-                name,
-                (double)(now.tv_sec - last.tv_sec) * 1e3 +
-                    (double)(now.tv_nsec - last.tv_nsec) / 1e6,
+#define MS(a, b) ((double)((a).tv_sec - (b).tv_sec) * 1e3 + \
+                  (double)((a).tv_nsec - (b).tv_nsec) / 1e6)
+        /* cpu: of all threads, so twice the wall time when both cores
+         * worked all through the phase */
+        fprintf(stderr, "profile: %-10s %7.1f ms %7.1f cpu %7.1f MiB "
+                "(peak %.1f)\n", name, MS(now, last), MS(cpu, last_cpu),
                 (double)rss / 1024, (double)hwm / 1024);
+#undef MS
     }
     last = now;
+    last_cpu = cpu;
 }
 
 /* The inode of path, 0 if there is nothing there. */

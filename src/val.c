@@ -6,12 +6,72 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "xmem.h"
+
+static _Thread_local struct arena *pool;
+
+struct arena *
+val_pool(struct arena *a)
+{
+    struct arena *was = pool;
+
+    pool = a;
+    return was;
+}
+
+/* n bytes for what node v owns: from the pool if v is the pool's */
+static void *
+own_alloc(const struct val *v, size_t n)
+{
+    if (!v->pooled)
+        return xmalloc(n);
+    if (pool == NULL)
+        abort(); /* a pooled node changed after its pool */
+    return arena_take(pool, n);
+}
+
+static char *
+own_strndup(const struct val *v, const char *s, size_t n)
+{
+    char *c = own_alloc(v, n + 1);
+
+    memcpy(c, s, n);
+    c[n] = '\0';
+    return c;
+}
+
+/* The array *a of n items of size each, grown to cap items. */
+static void *
+own_grow(const struct val *v, void *a, size_t n, size_t cap, size_t size)
+{
+    if (!v->pooled)
+        return xreallocarray(a, cap, size);
+    void *b = own_alloc(v, cap * size);
+    if (n > 0)
+        memcpy(b, a, n * size);
+    return b;
+}
+
+/* A new, zeroed node of n bytes (n >= sizeof (struct val)), pooled when
+ * a pool is in use. */
+static struct val *
+new_node(size_t n)
+{
+    struct val *v;
+
+    if (pool == NULL)
+        return xcalloc(1, n);
+    v = arena_take(pool, n);
+    memset(v, 0, n);
+    v->pooled = true;
+    return v;
+}
 
 struct val *
 val_new(enum val_kind kind)
 {
-    struct val *v = xcalloc(1, sizeof *v);
+    struct val *v = new_node(sizeof *v);
 
     v->kind = kind;
     return v;
@@ -22,8 +82,21 @@ val_strn(const char *s, size_t n)
 {
     struct val *v = val_new(VAL_STR);
 
-    v->s = xstrndup(s, n);
+    v->s = own_strndup(v, s, n);
     v->len = n;
+    return v;
+}
+
+struct val *
+val_str_cat(const char *a, const char *b)
+{
+    struct val *v = val_new(VAL_STR);
+    size_t na = strlen(a), nb = strlen(b);
+
+    v->s = own_alloc(v, na + nb + 1);
+    memcpy(v->s, a, na);
+    memcpy(v->s + na, b, nb + 1);
+    v->len = na + nb;
     return v;
 }
 
@@ -38,8 +111,13 @@ val_str_take(char *s)
 {
     struct val *v = val_new(VAL_STR);
 
-    v->s = s;
     v->len = strlen(s);
+    if (v->pooled) { /* the pool's copy, so that val_free() owes nothing */
+        v->s = own_strndup(v, s, v->len);
+        free(s);
+    } else {
+        v->s = s;
+    }
     return v;
 }
 
@@ -87,7 +165,7 @@ val_num(double d)
 
     v->num = d;
     val_fmt_num(d, tmp);
-    v->s = xstrdup(tmp);
+    v->s = own_strndup(v, tmp, strlen(tmp));
     v->len = strlen(tmp);
     return v;
 }
@@ -110,8 +188,8 @@ val_map_sized(size_t n)
     struct val *v = val_new(VAL_MAP);
 
     if (n > 0) {
-        v->items = xreallocarray(NULL, n, sizeof *v->items);
-        v->keys = xreallocarray(NULL, n, sizeof *v->keys);
+        v->items = own_grow(v, NULL, 0, n, sizeof *v->items);
+        v->keys = own_grow(v, NULL, 0, n, sizeof *v->keys);
         v->cap = n;
     }
     return v;
@@ -129,10 +207,12 @@ val_map_static(size_t n)
 struct val *
 val_lend(const struct val *v)
 {
-    struct val *c = xmalloc(sizeof *c);
+    struct val *c = new_node(sizeof *c);
+    bool pooled = c->pooled;
 
     *c = *v;
     c->lent = true;
+    c->pooled = pooled;
     c->stable = false; /* this node is freed before its source */
     return c;
 }
@@ -152,7 +232,7 @@ struct val *
 val_list_lend_strs(const char *const *strs, const size_t *lens, size_t n)
 {
     /* the list, its items' array, then the items */
-    struct val *v = xcalloc(1, sizeof *v + n * (sizeof *v->items + sizeof *v));
+    struct val *v = new_node(sizeof *v + n * (sizeof *v->items + sizeof *v));
     struct val *item = (struct val *)((char *)(v + 1) + n * sizeof *v->items);
 
     v->kind = VAL_LIST;
@@ -183,18 +263,18 @@ val_copy(const struct val *v)
     c->line = v->line;
     c->col = v->col;
     if (v->s != NULL) {
-        c->s = xstrndup(v->s, v->len);
+        c->s = own_strndup(c, v->s, v->len);
         c->len = v->len;
     }
     if (v->n > 0) {
-        c->items = xreallocarray(NULL, v->n, sizeof *c->items);
+        c->items = own_grow(c, NULL, 0, v->n, sizeof *c->items);
         if (v->kind == VAL_MAP)
-            c->keys = xreallocarray(NULL, v->n, sizeof *c->keys);
+            c->keys = own_grow(c, NULL, 0, v->n, sizeof *c->keys);
         c->n = c->cap = v->n;
         for (i = 0; i < v->n; i++) {
             c->items[i] = val_copy(v->items[i]);
             if (v->kind == VAL_MAP)
-                c->keys[i] = xstrdup(v->keys[i]);
+                c->keys[i] = own_strndup(c, v->keys[i], strlen(v->keys[i]));
         }
     }
     return c;
@@ -208,14 +288,17 @@ val_free(struct val *v)
     if (v == NULL)
         return;
     if (v->lent) {
-        free(v);
+        if (!v->pooled)
+            free(v);
         return;
     }
     for (i = 0; i < v->n; i++) {
         val_free(v->items[i]);
-        if (v->keys != NULL && !v->static_keys)
+        if (v->keys != NULL && !v->static_keys && !v->pooled)
             free(v->keys[i]);
     }
+    if (v->pooled)
+        return; /* the rest is the pool's */
     free(v->items);
     free(v->keys);
     free(v->s);
@@ -227,10 +310,11 @@ reserve(struct val *v)
 {
     if (v->n < v->cap)
         return;
-    v->cap = v->cap ? v->cap * 2 : 4;
-    v->items = xreallocarray(v->items, v->cap, sizeof *v->items);
+    size_t cap = v->cap ? v->cap * 2 : 4;
+    v->items = own_grow(v, v->items, v->n, cap, sizeof *v->items);
     if (v->kind == VAL_MAP)
-        v->keys = xreallocarray(v->keys, v->cap, sizeof *v->keys);
+        v->keys = own_grow(v, v->keys, v->n, cap, sizeof *v->keys);
+    v->cap = cap;
 }
 
 void
@@ -264,7 +348,8 @@ val_set(struct val *map, const char *key, struct val *v)
         return;
     }
     reserve(map);
-    map->keys[map->n] = map->static_keys ? (char *)key : xstrdup(key);
+    map->keys[map->n] = map->static_keys ? (char *)key
+                        : own_strndup(map, key, strlen(key));
     map->items[map->n++] = v;
 }
 
@@ -303,7 +388,7 @@ val_take(struct val *map, const char *key)
     if (i < 0)
         return NULL;
     v = map->items[i];
-    if (!map->static_keys)
+    if (!map->static_keys && !map->pooled)
         free(map->keys[i]);
     memmove(map->items + i, map->items + i + 1,
             (map->n - (size_t)i - 1) * sizeof *map->items);

@@ -36,7 +36,28 @@ struct val {
                            memo is used: what it renders to as a list
                            item may be kept (tmpl.h); not copied by
                            val_lend() */
+    bool pooled;        /* made while a pool was in use: the node and
+                           what it owns (s, items, keys) are the pool's */
 };
+
+/*
+ * A pool for the data of one page: while a thread uses one, every node it
+ * makes, and the strings, keys and arrays of those nodes, come from the
+ * pool's arena; val_free() of them only walks them (a node they own that
+ * was made outside the pool is freed as usual), and arena_fini() gives
+ * all of it back at once.  A pooled node is changed only while its pool
+ * is in use, and nothing that outlives the pool may hold one.
+ *
+ *     struct arena pool = {0};
+ *     struct arena *was = val_pool(&pool);
+ *     ... make, render and val_free() the page's data ...
+ *     val_pool(was);
+ *     arena_fini(&pool);
+ *
+ * Returns the pool the thread used before (NULL: none, malloc()).
+ */
+struct arena;
+struct arena *val_pool(struct arena *a);
 
 /* Constructors: each returns a new node; free the tree with val_free(). */
 struct val *val_new(enum val_kind kind);
@@ -44,6 +65,8 @@ struct val *val_str(const char *s);
 struct val *val_strn(const char *s, size_t n);
 /* Takes ownership of s (a malloc'd string). */
 struct val *val_str_take(char *s);
+/* The string a followed by b. */
+struct val *val_str_cat(const char *a, const char *b);
 struct val *val_bool(bool b);
 struct val *val_num(double d);
 struct val *val_list(void);

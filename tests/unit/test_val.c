@@ -1,9 +1,12 @@
 /* Unit tests: buf, val and yval (YAML -> val). */
+#include <stdio.h>
 #include <string.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "diag.h"
 #include "val.h"
+#include "xmem.h"
 #include "yval.h"
 #include "tcheck.h"
 
@@ -97,6 +100,64 @@ START_TEST(yaml_nesting_is_bounded)
 }
 END_TEST
 
+/* A page's data made in a pool: the same values as without one, the
+ * model's data it borrows untouched, and what was made outside the pool
+ * but given to pooled data freed with it (LeakSanitizer checks that). */
+START_TEST(pooled_data_reads_the_same_and_frees_what_it_owns)
+{
+    struct val *model = val_map();
+    val_set_str(model, "title", "Three-way handshake");
+    struct val *outside = val_str("made before the pool");
+    struct arena pool = {.block = 256}; /* small: many blocks */
+    struct arena *was = val_pool(&pool);
+
+    ck_assert_ptr_null(was);
+    struct val *page = val_map_sized(2);
+    ck_assert(page->pooled);
+    ck_assert(!outside->pooled && !model->pooled);
+    val_set(page, "model", val_lend(model));
+    val_set(page, "outside", outside);
+    val_set(page, "url", val_str_cat("/blog/", "tcp/"));
+    val_set(page, "taken", val_str_take(xstrdup("a malloc'd string")));
+    val_set_num(page, "count", 3);
+    val_set_bool(page, "yes", true);
+    struct val *list = val_list();
+    for (int i = 0; i < 100; i++) { /* grows past its first arrays */
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        val_set_str(page, key, key);
+        val_push(list, val_copy(model));
+    }
+    val_set(page, "list", list);
+    val_set_str(page, "url", "/replaced/");
+
+    ck_assert_str_eq(val_get(page, "url")->s, "/replaced/");
+    ck_assert_str_eq(val_get(page, "taken")->s, "a malloc'd string");
+    ck_assert_str_eq(val_get(page, "count")->s, "3");
+    ck_assert_str_eq(val_get(page, "k99")->s, "k99");
+    ck_assert_uint_eq(list->n, 100);
+    ck_assert_str_eq(val_get(list->items[42], "title")->s,
+                     "Three-way handshake");
+    ck_assert_str_eq(val_get(val_get(page, "model"), "title")->s,
+                     "Three-way handshake");
+    struct val *k5 = val_take(page, "k5");
+    ck_assert_str_eq(k5->s, "k5");
+    ck_assert_ptr_null(val_get(page, "k5"));
+    val_free(k5);
+    val_free(page); /* frees `outside`, which is not the pool's */
+    ck_assert_ptr_eq(val_pool(was), &pool);
+    arena_fini(&pool);
+    ck_assert_ptr_null(pool.head);
+
+    /* the model is as it was; without a pool, nothing is pooled */
+    ck_assert_str_eq(val_get(model, "title")->s, "Three-way handshake");
+    struct val *after = val_str("after");
+    ck_assert(!after->pooled);
+    val_free(after);
+    val_free(model);
+}
+END_TEST
+
 static const struct tcheck_case cases[] = {
     TCHECK_CASE(buf_html_escapes_five_characters),
     TCHECK_CASE(yaml_scalars_resolve_as_yaml_1_1),
@@ -104,5 +165,6 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(yaml_alias_is_refused),
     TCHECK_CASE(yaml_tab_indent_gets_a_hint),
     TCHECK_CASE(yaml_nesting_is_bounded),
+    TCHECK_CASE(pooled_data_reads_the_same_and_frees_what_it_owns),
 };
 TCHECK_MAIN("val", cases)
