@@ -106,6 +106,10 @@ struct post {
     char *url;          /* path under the root: "2019/07/14/x/" */
     char *description;
     struct val *tags, *cats; /* lists of VAL_STR */
+    /* each tag's and category's spelling (struct spelling), in their
+     * lists' order, once the taxonomies are made: the pages that show
+     * them look nothing up again; NULL when not made */
+    const struct spelling **spelled[2];
     struct val *fm;     /* the whole front matter */
     struct arena fm_pool; /* where it was made (fm.h) */
     struct md_result md;
@@ -621,6 +625,8 @@ post_free(struct post *p)
         free(p->links_said);
     val_free(p->tags);
     val_free(p->cats);
+    free(p->spelled[0]);
+    free(p->spelled[1]);
     val_free(p->fm);
     arena_fini(&p->fm_pool);
     val_free(p->summary);
@@ -1494,11 +1500,25 @@ add_to_term(struct term *term, size_t i)
     term->posts[term->n++] = i;
 }
 
+/* p's spellings of t's terms (p->spelled), to be filled in */
+static const struct spelling **
+spellings(struct post *p, const struct val *list, bool tags)
+{
+    const struct spelling ***sp = &p->spelled[tags ? 0 : 1];
+
+    free(*sp);
+    *sp = list != NULL && list->n > 0 ? xcalloc(list->n, sizeof **sp)
+                                      : NULL;
+    return *sp;
+}
+
 static void
 build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
 {
     for (size_t i = 0; i < s->nposts; i++) {
-        const struct val *list = tags ? s->posts[i]->tags : s->posts[i]->cats;
+        struct post *p = s->posts[i];
+        const struct val *list = tags ? p->tags : p->cats;
+        const struct spelling **spelled = spellings(p, list, tags);
         for (size_t k = 0; list != NULL && k < list->n; k++) {
             /* a spelling seen before names the same term: no slug made */
             const char *name = list->items[k]->s;
@@ -1507,6 +1527,7 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
                 (struct spelling *)set_get_h(&t->spelled, name, h);
             if (sp != NULL && sp->term != NULL) {
                 add_to_term(sp->term, i);
+                spelled[k] = sp;
                 continue;
             }
             char *slug = post_slugify(name);
@@ -1529,14 +1550,17 @@ build_taxonomy(struct site *s, struct taxonomy *t, bool tags)
             sp = spell_term(s, t, name);
             if (strcmp(slug, "-") != 0)
                 sp->term = term;
+            spelled[k] = sp;
             free(slug);
         }
     }
     /* pages show their terms too, but are on no term's list */
     for (size_t i = 0; i < s->npages; i++) {
-        const struct val *list = tags ? s->pages[i]->tags : s->pages[i]->cats;
+        struct post *p = s->pages[i];
+        const struct val *list = tags ? p->tags : p->cats;
+        const struct spelling **spelled = spellings(p, list, tags);
         for (size_t k = 0; list != NULL && k < list->n; k++)
-            spell_term(s, t, list->items[k]->s);
+            spelled[k] = spell_term(s, t, list->items[k]->s);
     }
 }
 
@@ -1661,14 +1685,21 @@ set_dates(struct val *m, const char *prefix, const struct post_date *dt)
     val_set_str(m, date ? "date_long" : "updated_long", text);
 }
 
-/* A post's tags or categories: the terms' data, lent. */
+/* A post's tags (k 0) or categories (1): the terms' data, lent. */
 static struct val *
-terms_val(const struct taxonomy *t, const struct val *list)
+terms_val(const struct site *s, const struct post *p, int k)
 {
+    const struct taxonomy *t = &s->tax[k];
+    const struct val *list = k == 0 ? p->tags : p->cats;
+    const struct spelling *const *spelled = p->spelled[k];
     struct val *out = val_list();
 
     for (size_t i = 0; list != NULL && i < list->n; i++) {
-        const struct spelling *sp = set_get(&t->spelled, list->items[i]->s);
+        const struct spelling *sp =
+            spelled != NULL ? spelled[i]
+                            : set_get_h(&t->spelled, list->items[i]->s,
+                                        path_hash_len(list->items[i]->s,
+                                                      list->items[i]->len));
         val_push(out, val_lend(sp->data));
     }
     return out;
@@ -1695,8 +1726,8 @@ summary_val(const struct site *s, const struct post *p)
     if (p->description != NULL)
         val_set(m, "description",
                 val_str_lend(p->description, strlen(p->description)));
-    val_set(m, "tags", terms_val(&s->tax[0], p->tags));
-    val_set(m, "categories", terms_val(&s->tax[1], p->cats));
+    val_set(m, "tags", terms_val(s, p, 0));
+    val_set(m, "categories", terms_val(s, p, 1));
     return m;
 }
 
@@ -1931,8 +1962,8 @@ render_post(struct site *s, size_t i, bool page)
     if (p->description != NULL)
         val_set(pm, "description",
                 val_str_lend(p->description, strlen(p->description)));
-    val_set(pm, "tags", terms_val(&s->tax[0], p->tags));
-    val_set(pm, "categories", terms_val(&s->tax[1], p->cats));
+    val_set(pm, "tags", terms_val(s, p, 0));
+    val_set(pm, "categories", terms_val(s, p, 1));
     if (!page) {
         /* posts are newest first: "previous" is the older one */
         if (i + 1 < s->nposts)
