@@ -170,7 +170,12 @@ struct taxonomy {
     struct val *index;   /* each term's data, for the page of all terms */
 };
 
+struct recs;
+
 struct site {
+    /* the posts' records for the next state, made by the link check while
+     * each post is in the cache (NULL: save_state() makes them) */
+    struct recs *recs;
     const struct site_opts *o;
     struct diag *d;
     char *config_path;
@@ -3018,6 +3023,7 @@ static void check_links(struct site *s, struct post **list, size_t count);
 struct link_check {
     const struct site *s;
     struct post **list;
+    size_t base;    /* list[i]'s record is s->recs's base + i */
     struct diag *d; /* each post's messages */
     bool same;      /* the output has the files the last build's had */
 };
@@ -3038,10 +3044,11 @@ same_files(const struct site *s)
     return !atomic_load(&l.any_missing);
 }
 
+static void rec_one(void *arg, size_t i);
+
 static void
-check_post_links(void *arg, size_t i)
+check_one(struct link_check *c, size_t i)
 {
-    struct link_check *c = arg;
     struct site own = *c->s;
     struct post *p = c->list[i];
 
@@ -3069,12 +3076,27 @@ check_post_links(void *arg, size_t i)
     p->rec = NULL; /* its record says what the check said: made again */
 }
 
-/* check_links() on par_jobs() threads, the messages in the posts' order;
- * same: same_files(), worked out once for the posts and the pages */
+/* A post's links checked, then its record made, while it is in the cache
+ * (what the check said is in it). */
 static void
-check_all_links(struct site *s, struct post **list, size_t count, bool same)
+check_post_links(void *arg, size_t i)
 {
-    struct link_check c = {s, list, xcalloc(count + 1, sizeof *c.d), same};
+    struct link_check *c = arg;
+
+    check_one(c, i);
+    if (c->s->recs != NULL)
+        rec_one(c->s->recs, c->base + i);
+}
+
+/* check_links() on par_jobs() threads, the messages in the posts' order;
+ * same: same_files(), worked out once for the posts and the pages; base:
+ * where their records go in s->recs */
+static void
+check_all_links(struct site *s, struct post **list, size_t count, bool same,
+                size_t base)
+{
+    struct link_check c = {s, list, base, xcalloc(count + 1, sizeof *c.d),
+                           same};
 
     par_for(count, check_post_links, &c);
     for (size_t i = 0; i < count; i++) {
@@ -3544,6 +3566,29 @@ get_differs(const struct state *st, const char ***v, size_t *n)
     return true;
 }
 
+static struct recs
+new_recs(const struct site *s)
+{
+    size_t nrec = s->nposts + s->npages;
+
+    return (struct recs){s, xcalloc(nrec + 1, sizeof(struct buf)),
+                         xcalloc(nrec + 1, sizeof(struct fs_part))};
+}
+
+/* Frees the records made for a state that is not saved. */
+static void
+free_recs(struct site *s)
+{
+    if (s->recs == NULL)
+        return;
+    for (size_t i = 0; i < s->nposts + s->npages; i++)
+        buf_fini(&s->recs->b[i]);
+    free(s->recs->b);
+    free(s->recs->part);
+    free(s->recs);
+    s->recs = NULL;
+}
+
 /* Fills the state the next build will read. */
 static void
 save_state(struct site *s, const char *dir, int errors0, int warnings0)
@@ -3563,9 +3608,15 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     /* each post's record, made on the threads; those of posts not read
      * again are where the last state has them, and stay there */
     size_t nrec = s->nposts + s->npages;
-    struct recs r = {s, xcalloc(nrec + 1, sizeof *r.b),
-                     xcalloc(nrec + 1, sizeof *r.part)};
-    par_for(nrec, rec_one, &r);
+    struct recs r;
+    if (s->recs != NULL) { /* made by the link check */
+        r = *s->recs;
+        free(s->recs);
+        s->recs = NULL;
+    } else {
+        r = new_recs(s);
+        par_for(nrec, rec_one, &r);
+    }
     n->posts_key = s->model;
     n->post_parts = r.part;
     n->npost_parts = nrec;
@@ -4127,8 +4178,12 @@ site_build(const struct site_opts *o, struct diag *d)
     build_diagrams(&s);
     phase("diagrams");
     bool same_out = same_files(&s);
-    check_all_links(&s, s.posts, s.nposts, same_out);
-    check_all_links(&s, s.pages, s.npages, same_out);
+    if (!o->dry_run) {
+        s.recs = xmalloc(sizeof *s.recs);
+        *s.recs = new_recs(&s);
+    }
+    check_all_links(&s, s.posts, s.nposts, same_out, 0);
+    check_all_links(&s, s.pages, s.npages, same_out, s.nposts);
     phase("links");
     if (diag_errors(d) > errors0)
         goto out;
@@ -4155,6 +4210,7 @@ out:
     if (s.tmp != NULL && !s.gen && fs_exists(s.tmp))
         fs_remove_tree(s.tmp);
     free(s.tmp);
+    free_recs(&s);
     if (leave_to_exit(&s)) {
         phase("cleanup");
         return ok && diag_errors(d) == errors0;
