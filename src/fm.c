@@ -183,17 +183,23 @@ bad:
 
 /* Copies text without a BOM and with CRLF read as LF. */
 static char *
-normalise(const char *text, size_t len, size_t *outlen)
+normalise(const char *text, size_t len, size_t *outlen, char *owned)
 {
-    char *out = xmalloc(len + 1), *q = out;
     size_t i = 0;
 
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
         i = 3;
-    if (memchr(text + i, '\r', len - i) == NULL) { /* the usual case */
+    bool plain = memchr(text + i, '\r', len - i) == NULL;
+    if (plain && i == 0 && owned != NULL) { /* the usual case: no copy */
+        *outlen = len;
+        return owned;
+    }
+    char *out = xmalloc(len + 1), *q = out;
+    if (plain) {
         memcpy(out, text + i, len - i);
         out[len - i] = '\0';
         *outlen = len - i;
+        free(owned);
         return out;
     }
     for (; i < len; i++) {
@@ -203,6 +209,7 @@ normalise(const char *text, size_t len, size_t *outlen)
     }
     *q = '\0';
     *outlen = (size_t)(q - out);
+    free(owned);
     return out;
 }
 
@@ -220,16 +227,18 @@ is_fence(const char *p, const char *end)
 
 static bool
 split_parse(const char *text, size_t len, const char *path, struct fm *out,
-            struct diag *d)
+            struct diag *d, char *owned)
 {
     size_t n;
     const char *p, *end, *yaml;
     int line = 2;
 
     memset(out, 0, sizeof *out);
-    if (!fm_check_text(text, len, path, d))
+    if (!fm_check_text(text, len, path, d)) {
+        free(owned);
         return false;
-    out->text = normalise(text, len, &n);
+    }
+    out->text = normalise(text, len, &n, owned);
     p = out->text;
     end = p + n;
     if (!is_fence(p, end)) {
@@ -280,9 +289,9 @@ split_parse(const char *text, size_t len, const char *path, struct fm *out,
     return true;
 }
 
-bool
-fm_parse(const char *text, size_t len, const char *path, struct fm *out,
-         struct diag *d)
+static bool
+parse_in_pool(const char *text, size_t len, const char *path, struct fm *out,
+              struct diag *d, char *owned)
 {
     /* the data in a pool of its own: a post's front matter is a few
      * dozen pieces, made on the reading threads and freed whole when
@@ -290,13 +299,27 @@ fm_parse(const char *text, size_t len, const char *path, struct fm *out,
      * average in the bench's corpus), as little memory as malloc() took */
     struct arena pool = {.block = 1536};
     struct arena *was = val_pool(&pool);
-    bool ok = split_parse(text, len, path, out, d);
+    bool ok = split_parse(text, len, path, out, d, owned);
 
     val_pool(was);
     out->pool = pool;
     if (!ok)
         arena_fini(&out->pool);
     return ok;
+}
+
+bool
+fm_parse(const char *text, size_t len, const char *path, struct fm *out,
+         struct diag *d)
+{
+    return parse_in_pool(text, len, path, out, d, NULL);
+}
+
+bool
+fm_parse_take(char *text, size_t len, const char *path, struct fm *out,
+              struct diag *d)
+{
+    return parse_in_pool(text, len, path, out, d, text);
 }
 
 void

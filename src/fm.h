@@ -39,6 +39,11 @@ struct fm {
  */
 bool fm_parse(const char *text, size_t len, const char *path, struct fm *out,
               struct diag *d);
+/* The same with text taken (a malloc'd string, NUL at text[len]): kept as
+ * the normalised text when it is that already (no BOM, no CR), else freed;
+ * on error, freed. */
+bool fm_parse_take(char *text, size_t len, const char *path, struct fm *out,
+                   struct diag *d);
 void fm_fini(struct fm *f);
 
 /* Checks that s[0..len) is UTF-8 with no NUL byte and no control

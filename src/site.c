@@ -953,11 +953,8 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
     p->mtime_ns = mtime_ns(&st);
     p->ino = (uint64_t)st.st_ino;
     p->key = h64_bytes(h64_str(H64_INIT, path), text, len);
-    if (!fm_parse(text, len, path, &fm, s->d)) {
-        free(text);
+    if (!fm_parse_take(text, len, path, &fm, s->d))
         goto fail;
-    }
-    free(text);
     p->fm = fm.data;
     p->fm_pool = fm.pool;
     fm.data = NULL;

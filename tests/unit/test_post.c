@@ -188,6 +188,34 @@ START_TEST(front_matter_split_bom_crlf_and_body_line)
 }
 END_TEST
 
+/* fm_parse_take(): a text with nothing to normalise is kept, not copied;
+ * one with CRLF or a BOM is normalised into a copy and freed; a bad one
+ * is freed too (LeakSanitizer checks both) */
+START_TEST(front_matter_taken_kept_or_freed)
+{
+    struct diag d;
+    struct fm fm;
+    char *plain = strdup("---\ntitle: Hi\n---\nBody\n");
+    char *crlf = strdup("\xef\xbb\xbf---\r\ntitle: Hi\r\n---\r\nBody\r\n");
+    char *bad = strdup("---\ntitle: x\n");
+
+    diag_init(&d, NULL);
+    ck_assert(fm_parse_take(plain, strlen(plain), "p.md", &fm, &d));
+    ck_assert_ptr_eq(fm.text, plain);
+    ck_assert_str_eq(val_get(fm.data, "title")->s, "Hi");
+    ck_assert_str_eq(fm.body, "Body\n");
+    fm_fini(&fm);
+    ck_assert(fm_parse_take(crlf, strlen(crlf), "p.md", &fm, &d));
+    ck_assert_ptr_ne(fm.text, crlf);
+    ck_assert_str_eq(val_get(fm.data, "title")->s, "Hi");
+    ck_assert_str_eq(fm.body, "Body\n");
+    fm_fini(&fm);
+    ck_assert(!fm_parse_take(bad, strlen(bad), "p.md", &fm, &d));
+    ck_assert_ptr_nonnull(strstr(buf_str(&d.text), "never closed"));
+    diag_fini(&d);
+}
+END_TEST
+
 START_TEST(front_matter_errors_have_positions)
 {
     struct diag d;
@@ -319,6 +347,7 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(front_matter_split_bom_crlf_and_body_line),
     TCHECK_CASE(front_matter_errors_have_positions),
     TCHECK_CASE(every_bad_byte_is_found_wherever_it_is),
+    TCHECK_CASE(front_matter_taken_kept_or_freed),
     TCHECK_CASE(permalinks_expand_hexo_placeholders),
     TCHECK_CASE(pagination_counts_and_urls),
 };
