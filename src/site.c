@@ -215,6 +215,7 @@ struct site {
     struct ptab urls;    /* page url -> its post (clash check) */
     struct ptab failed;  /* templates whose rendering failed once */
     char *tmp;             /* the folder being written */
+    int tmp_fd;            /* tmp opened, for openat(); -1: not open */
 };
 
 /* A page for the sitemap: its url, path_hash(url), and the post or page
@@ -269,19 +270,20 @@ static const char *const month_names[] = {
 
 /* ---- output ----------------------------------------------------------- */
 
-/* Makes the folders above path, from the nearest one that exists: with
+/* Makes the folders above path (relative to the folder dfd, or to the
+ * working folder with AT_FDCWD), from the nearest one that exists: with
  * many files in few new folders, this is one mkdir() per new folder. */
 static bool
-make_parents(const char *path)
+make_parents_at(int dfd, const char *path)
 {
     char *dir = xstrdup(path), *slash = strrchr(dir, '/');
     bool ok = false;
 
     if (slash != NULL && slash != dir) {
         *slash = '\0';
-        ok = mkdir(dir, 0755) == 0 || errno == EEXIST ||
-             (errno == ENOENT && make_parents(dir) &&
-              (mkdir(dir, 0755) == 0 || errno == EEXIST));
+        ok = mkdirat(dfd, dir, 0755) == 0 || errno == EEXIST ||
+             (errno == ENOENT && make_parents_at(dfd, dir) &&
+              (mkdirat(dfd, dir, 0755) == 0 || errno == EEXIST));
     }
     free(dir);
     return ok;
@@ -303,15 +305,18 @@ emit(struct site *s, const char *rel, const char *data, size_t len)
     }
     if (s->o->dry_run)
         return true;
-    char *path = fs_join(s->tmp, rel);
+    /* relative to the folder's descriptor: half the path to look up */
+    int dfd = s->tmp_fd >= 0 ? s->tmp_fd : AT_FDCWD;
+    char *path = s->tmp_fd >= 0 ? NULL : fs_join(s->tmp, rel);
+    const char *at = path != NULL ? path : rel;
     bool ok = false;
     if (s->reuse) /* it may be a link to the old site's file: replace it */
-        unlink(path);
+        unlinkat(dfd, at, 0);
     /* most folders exist already: try the file first, make its folders
      * only when they are missing (one system call for most files) */
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == ENOENT && make_parents(path))
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = openat(dfd, at, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == ENOENT && make_parents_at(dfd, at))
+        fd = openat(dfd, at, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd >= 0) {
         ok = true;
         while (len > 0) {
@@ -328,8 +333,12 @@ emit(struct site *s, const char *rel, const char *data, size_t len)
         if (close(fd) != 0)
             ok = false;
     }
-    if (!ok)
-        diag_error(s->d, path, 0, 0, "cannot write: %s", strerror(errno));
+    if (!ok) {
+        int e = errno;
+        if (path == NULL)
+            path = fs_join(s->tmp, rel);
+        diag_error(s->d, path, 0, 0, "cannot write: %s", strerror(e));
+    }
     free(path);
     return ok;
 }
@@ -2592,7 +2601,7 @@ link_old(const struct site *s, const char *rel)
     if (s->reuse)
         unlink(to);
     ok = link(from, to) == 0 ||
-         (errno == ENOENT && make_parents(to) && link(from, to) == 0);
+         (errno == ENOENT && make_parents_at(AT_FDCWD, to) && link(from, to) == 0);
     free(from);
     free(to);
     return ok;
@@ -3668,6 +3677,7 @@ open_target(struct site *s, const char *dir)
         free(state);
         s->tmp = gen;
         s->gen = s->reuse = true;
+        s->tmp_fd = open(s->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         return true;
     }
     free(gen);
@@ -3680,6 +3690,7 @@ open_target(struct site *s, const char *dir)
         return false;
     }
     chmod(s->tmp, 0755);
+    s->tmp_fd = open(s->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     return true;
 }
 
@@ -4035,7 +4046,7 @@ bool
 site_build(const struct site_opts *o, struct diag *d)
 {
     struct outputs out = {.lock = PTHREAD_MUTEX_INITIALIZER};
-    struct site s = {.o = o, .d = d, .out = &out};
+    struct site s = {.o = o, .d = d, .out = &out, .tmp_fd = -1};
     out.paths.pool = &out.pool;
     s.next.cur.t.pool = &out.cur_pool;
     /* keys that live as long as their sets: inputs, posts' paths, urls */
@@ -4204,6 +4215,8 @@ out:
         s.prev->gen_ino = 0;
         state_save(s.prev, dir);
     }
+    if (s.tmp_fd >= 0)
+        close(s.tmp_fd);
     if (s.tmp != NULL && !s.gen && fs_exists(s.tmp))
         fs_remove_tree(s.tmp);
     free(s.tmp);
