@@ -138,7 +138,10 @@ for N in "${SIZES[@]}"; do
   # which kind of build those were (one more, with its phases printed):
   # an edit below the excerpt is a quick build (docs/performance.md)
   printf '\nEdited once more.\n' >>"$f"
-  if BLOG_PROFILE=1 build/blog build --site "$S" --quiet 2>&1 | grep -q '^profile: quick '; then
+  # (the output kept first: `| grep -q` would stop reading at the line,
+  # and the build's next line could then end it by SIGPIPE)
+  prof=$(BLOG_PROFILE=1 build/blog build --site "$S" --quiet 2>&1 || true)
+  if grep -q '^profile: quick ' <<<"$prof"; then
     kinds+=("$N: quick"); else kinds+=("$N: not quick"); fi
   # what starting a process under GNU time costs, in every figure above
   for r in $(seq 1 "$REPS"); do
