@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "hugepages.h"
 #include "xmem.h"
 
 int
@@ -48,6 +49,9 @@ worker(void *p)
             if (take == 0)
                 take = 1;
         } while (!atomic_compare_exchange_weak(&w->next, &i, i + take));
+        /* the items' memory in huge pages, as the heap it comes from
+         * grows into a new one (hugepages.h) */
+        hugepages_thread();
         for (size_t end = i + take; i < end; i++)
             w->fn(w->arg, i);
         i = atomic_load(&w->next);

@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "diagram.h"
 #include "fm.h"
+#include "hugepages.h"
 #include "fs.h"
 #include "md.h"
 #include "par.h"
@@ -3220,6 +3221,9 @@ phase(const char *name)
         return;
     clock_gettime(CLOCK_MONOTONIC, &now);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    if (name == NULL || strcmp(name, "cleanup") == 0)
+        fprintf(stderr, "profile: huge pages %s, %d thread heaps\n",
+                hugepages_on() ? "on" : "off", hugepages_heaps());
     if (name != NULL && last.tv_sec != 0) {
         /* resident and peak memory, from /proc/self/status */
         long rss = 0, hwm = 0;
@@ -4040,6 +4044,17 @@ quick_build(struct site *s, const char *dir, struct inputs_job *inputs,
     finish_inputs_job(inputs, &s->next);
     save_state(s, dir, errors0, warnings0);
     return QUICK_DONE;
+}
+
+bool
+site_reads_everything(const struct site_opts *o)
+{
+    if (o->dry_run || o->full)
+        return true;
+    char *dir = state_dir(o->out_dir);
+    bool none = !state_exists(dir);
+    free(dir);
+    return none;
 }
 
 bool
