@@ -1,7 +1,6 @@
 /*
  * cmd: the subcommands of build/blog.  Each takes the arguments after its
- * name (argv[0] is the subcommand; argv - 1 is main()'s argv, the whole
- * command line) and returns the exit status:
+ * name (argv[0] is the subcommand) and returns the exit status:
  * 0 success, 1 content error, 2 usage error.
  */
 #ifndef CMD_H

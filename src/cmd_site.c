@@ -125,10 +125,9 @@ site_cmd(int argc, char **argv, bool dry_run)
     }
     if (o.out_dir == NULL)
         o.out_dir = out = fs_join(o.site_dir, "public");
-    /* a build of everything: malloc's memory in huge pages (argv - 1 is
-     * the whole command line, cmd.h) */
+    /* a build of everything: malloc's memory in huge pages */
     if (site_reads_everything(&o))
-        hugepages_exec(argv - 1);
+        hugepages_start();
     diag_init(&d, stderr);
     d.no_warnings = quiet;
     ok = site_build(&o, &d);

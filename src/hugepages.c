@@ -1,11 +1,10 @@
-/* hugepages: malloc in transparent huge pages for big builds (hugepages.h). */
+/* hugepages: malloc's memory in transparent huge pages (hugepages.h). */
 #include "hugepages.h"
 
 #include <fcntl.h>
-#include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +12,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "xmem.h"
-
-#define TUNABLE "glibc.malloc.hugetlb=1"
-
 #if defined(BLOG_SANITIZE) || defined(__SANITIZE_ADDRESS__) || \
-    defined(__SANITIZE_THREAD__)
-void
-hugepages_exec(char **argv)
+    defined(__SANITIZE_THREAD__) || !defined(__GLIBC__)
+/* the sanitizers' malloc is not glibc's */
+bool
+hugepages_start(void)
 {
-    (void)argv; /* the sanitizers' malloc is not glibc's */
+    return false;
 }
 
 void
@@ -42,11 +38,39 @@ hugepages_heaps(void)
     return 0;
 }
 #else
+/*
+ * glibc's main arena takes its memory from the program's break (brk), one
+ * mapping that grows by M_TOP_PAD bytes and a little more each time it
+ * must.  The other arenas take theirs from heaps of HEAP_MAX_SIZE bytes
+ * (64 MiB on 64-bit systems), each mapped at a multiple of its size, so
+ * that a chunk finds its heap by rounding its address down; a chunk's size
+ * word, just before it, has the bit NON_MAIN_ARENA set when it is from
+ * one.  glibc opens a heap (mprotect()) M_TOP_PAD bytes more than it
+ * needs: with hugepages_start()'s, a heap is opened whole when it is
+ * made, and the kernel can give it 2 MiB pages.
+ */
+#define HEAP_SIZE ((uintptr_t)64 << 20)
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25 /* Linux 6.1 */
+#endif
+#define NON_MAIN_ARENA 0x4
+/* how much the break grows at a time during a build that started */
+#define MAIN_PAD ((size_t)256 << 20)
+
+static atomic_int enabled; /* hugepages_start() said yes */
+/* the heaps done, for all threads (a thread that starts anew would look
+ * at its arena's heap again), and how far the break was advised */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static uintptr_t done_heaps[64];
+static size_t ndone;
+static atomic_int heaps;
+static _Atomic uintptr_t brk_done; /* 0: not yet found */
+
 /* Whether the kernel gives transparent huge pages to the memory a
- * process asks them for: "always [madvise] never".  ("always" gives
- * them without asking, "never" not at all.) */
+ * process asks them for ("[madvise]") or to all ("[always]": there the
+ * advice changes nothing, the heaps grown in large steps still do). */
 static bool
-on_request(void)
+available(void)
 {
     char buf[128];
     ssize_t n;
@@ -60,101 +84,133 @@ on_request(void)
     if (n <= 0)
         return false;
     buf[n] = '\0';
-    return strstr(buf, "[madvise]") != NULL;
+    return strstr(buf, "[madvise]") != NULL || strstr(buf, "[always]") != NULL;
 }
 
-void
-hugepages_exec(char **argv)
-{
-    const char *off = getenv("BLOG_HUGEPAGES");
-    const char *was = getenv("GLIBC_TUNABLES");
-    char exe[PATH_MAX];
-    ssize_t n;
-
-    if ((off != NULL && strcmp(off, "0") == 0) ||
-        (was != NULL && strstr(was, "glibc.malloc.hugetlb") != NULL) ||
-        !on_request())
-        return;
-    /* the program's own path, not /proc/self/exe: the process's name
-     * (ps, top) is the file's */
-    if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0 ||
-        (size_t)n >= sizeof exe - 1)
-        return;
-    exe[n] = '\0';
-    char *old = was != NULL ? xstrdup(was) : NULL;
-    char *now = old != NULL && *old != '\0' ? xstrcat(old, ":" TUNABLE)
-                                            : xstrdup(TUNABLE);
-    if (setenv("GLIBC_TUNABLES", now, 1) == 0) {
-        execv(exe, argv);
-        /* still here: as it was */
-        if (old != NULL)
-            setenv("GLIBC_TUNABLES", old, 1);
-        else
-            unsetenv("GLIBC_TUNABLES");
-    }
-    free(now);
-    free(old);
-}
-
-/*
- * glibc's arenas other than the main one take their memory from heaps of
- * HEAP_MAX_SIZE bytes (64 MiB on 64-bit systems), each mapped at a
- * multiple of its size, so that a chunk finds its heap by rounding its
- * address down; a chunk's size word, just before it, has the bit
- * NON_MAIN_ARENA set when it is from one.  The part of a heap in use has
- * read and write access, the rest none.
- */
-#define HEAP_SIZE ((uintptr_t)64 << 20)
-#define NON_MAIN_ARENA 0x4
-
-/* Whether [heap, heap + HEAP_SIZE) is mapped as a heap of glibc's: one
- * or more anonymous private mappings, readable and writable or without
- * access, that cover it exactly. */
-static bool
-is_heap(uintptr_t heap)
+/* Calls fn(lo, hi, perms, anonymous, name, arg) for each mapping of the
+ * process in /proc/self/maps, until it returns false. */
+static void
+each_mapping(bool (*fn)(uintptr_t lo, uintptr_t hi, const char *perms,
+                        bool anonymous, const char *name, void *arg),
+             void *arg)
 {
     FILE *f = fopen("/proc/self/maps", "re");
     char line[512];
-    uintptr_t at = heap;
 
     if (f == NULL)
-        return false;
-    while (at < heap + HEAP_SIZE && fgets(line, sizeof line, f) != NULL) {
+        return;
+    while (fgets(line, sizeof line, f) != NULL) {
         unsigned long lo, hi, ino;
         char perms[8];
-        int path = -1;
+        int name = -1;
         if (sscanf(line, "%lx-%lx %7s %*s %*s %lu %n", &lo, &hi, perms, &ino,
-                   &path) < 4 || hi <= at)
+                   &name) < 4)
             continue;
-        if (lo != at || ino != 0 || (path > 0 && line[path] != '\n' &&
-                                     line[path] != '\0') ||
-            (strcmp(perms, "rw-p") != 0 && strcmp(perms, "---p") != 0))
+        const char *nm = name > 0 ? line + name : "";
+        line[strcspn(line, "\n")] = '\0';
+        if (!fn(lo, hi, perms, ino == 0, nm, arg))
             break;
-        at = hi;
     }
     fclose(f);
-    return at == heap + HEAP_SIZE;
 }
 
-static atomic_int enabled = -1; /* not yet known */
-/* the heaps done, for all threads (a thread that starts anew would look
- * at its arena's heap again) */
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static uintptr_t done_heaps[64];
-static size_t ndone;
-static atomic_int heaps;
+/* [heap, heap + HEAP_SIZE) as a heap of glibc's: anonymous private
+ * mappings, readable and writable or without access, that cover it (the
+ * kernel makes one mapping of two heaps side by side with the same
+ * access). */
+struct heap_check {
+    uintptr_t heap, at;
+};
+
+static bool
+heap_part(uintptr_t lo, uintptr_t hi, const char *perms, bool anonymous,
+          const char *name, void *arg)
+{
+    struct heap_check *c = arg;
+
+    if (hi <= c->at)
+        return true;
+    if (lo > c->at || !anonymous || *name != '\0' ||
+        (strcmp(perms, "rw-p") != 0 && strcmp(perms, "---p") != 0))
+        return false;
+    c->at = hi;
+    return c->at < c->heap + HEAP_SIZE;
+}
+
+static bool
+is_heap(uintptr_t heap)
+{
+    struct heap_check c = {heap, heap};
+
+    each_mapping(heap_part, &c);
+    return c.at >= heap + HEAP_SIZE;
+}
+
+/* The start of the mapping "[heap]" (the break's), 0 if none. */
+static bool
+brk_part(uintptr_t lo, uintptr_t hi, const char *perms, bool anonymous,
+         const char *name, void *arg)
+{
+    (void)hi;
+    (void)perms;
+    (void)anonymous;
+    if (strcmp(name, "[heap]") != 0)
+        return true;
+    *(uintptr_t *)arg = lo;
+    return false;
+}
+
+/* Advises what the break has grown by since the last time (the lock
+ * held). */
+static void
+advise_brk(void)
+{
+    uintptr_t top = (uintptr_t)sbrk(0); /* glibc keeps it: no system call */
+    uintptr_t from = atomic_load_explicit(&brk_done, memory_order_relaxed);
+    long page = sysconf(_SC_PAGESIZE);
+
+    if (from == 0)
+        each_mapping(brk_part, &from);
+    if (from == 0 || top == (uintptr_t)-1 || top <= from)
+        return;
+    from &= ~(uintptr_t)(page - 1);
+    if (madvise((void *)from, top - from, MADV_HUGEPAGE) == 0)
+        atomic_store_explicit(&brk_done, top, memory_order_relaxed);
+}
+
+bool
+hugepages_start(void)
+{
+    const char *off = getenv("BLOG_HUGEPAGES");
+
+    if ((off != NULL && strcmp(off, "0") == 0) || sizeof(void *) != 8 ||
+        !available())
+        return false;
+    /* the break grown now by MAIN_PAD at once, and kept: a build's
+     * memory is then in one mapping, advised once.  It grows when a
+     * piece is larger than the free room at its top (keepcost), and is
+     * not one that mmap() serves: 32 MiB and more, the most glibc takes
+     * (and what main() asks for too).  With a M_TOP_PAD as large as a
+     * heap, glibc also opens the other arenas' heaps whole. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TOP_PAD, (int)MAIN_PAD);
+    size_t room = mallinfo2().keepcost;
+    if (room < (31 << 20)) {
+        /* (through a volatile: a malloc() freed unused may be left out) */
+        void *volatile grow = malloc(room + ((size_t)1 << 20));
+        free(grow);
+    }
+    pthread_mutex_lock(&lock);
+    advise_brk();
+    pthread_mutex_unlock(&lock);
+    atomic_store_explicit(&enabled, 1, memory_order_relaxed);
+    return true;
+}
 
 bool
 hugepages_on(void)
 {
-    int on = atomic_load_explicit(&enabled, memory_order_relaxed);
-
-    if (on < 0) {
-        const char *t = getenv("GLIBC_TUNABLES");
-        on = t != NULL && strstr(t, TUNABLE) != NULL && on_request();
-        atomic_store_explicit(&enabled, on, memory_order_relaxed);
-    }
-    return on;
+    return atomic_load_explicit(&enabled, memory_order_relaxed) != 0;
 }
 
 int
@@ -168,14 +224,22 @@ hugepages_thread(void)
 {
     static _Thread_local uintptr_t done; /* the heap done last */
 
-    if (!hugepages_on() || sizeof(void *) != 8) /* 64 MiB heaps: 64-bit */
+    if (!hugepages_on())
         return;
     void *p = malloc(1);
     size_t size;
     /* (through an integer: the word is outside the piece malloc() gave) */
     memcpy(&size, (const void *)((uintptr_t)p - sizeof size), sizeof size);
     uintptr_t heap = (uintptr_t)p & ~(HEAP_SIZE - 1);
-    if ((size & NON_MAIN_ARENA) && heap != done) {
+    if (!(size & NON_MAIN_ARENA)) {
+        /* the main arena: the break may have grown again */
+        if ((uintptr_t)sbrk(0) >
+            atomic_load_explicit(&brk_done, memory_order_relaxed)) {
+            pthread_mutex_lock(&lock);
+            advise_brk();
+            pthread_mutex_unlock(&lock);
+        }
+    } else if (heap != done) {
         done = heap;
         pthread_mutex_lock(&lock);
         size_t i = 0;
@@ -184,10 +248,12 @@ hugepages_thread(void)
         if (i == ndone && ndone < sizeof done_heaps / sizeof *done_heaps) {
             done_heaps[ndone++] = heap; /* tried once, whatever it gives */
             if (is_heap(heap) &&
-                mprotect((void *)heap, HEAP_SIZE, PROT_READ | PROT_WRITE) ==
-                    0 &&
-                madvise((void *)heap, HEAP_SIZE, MADV_HUGEPAGE) == 0)
+                madvise((void *)heap, HEAP_SIZE, MADV_HUGEPAGE) == 0) {
                 atomic_fetch_add_explicit(&heaps, 1, memory_order_relaxed);
+                /* its first 2 MiB, where glibc wrote the arena's header
+                 * before it was advised, made one huge page now */
+                madvise((void *)heap, (size_t)2 << 20, MADV_COLLAPSE);
+            }
         }
         pthread_mutex_unlock(&lock);
     }

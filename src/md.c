@@ -941,7 +941,10 @@ md_render(const char *text, size_t len, const char *path, int first_line,
     md_arena_fini(&arena);
     ids_fini(&ids);
     out->html_len = html.len;
-    out->html = buf_detach(&html);
+    /* the body is kept until its page is written: without the buffer's
+     * room to grow (a third of it on average), which the next posts'
+     * memory then takes instead of fresh pages */
+    out->html = xrealloc(buf_detach(&html), out->html_len + 1);
     if (raw.n > 0) {
         /* placeholders change length: recompute the excerpt boundary */
         char *ex = xstrndup(out->html, out->excerpt_len);

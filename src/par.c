@@ -49,11 +49,12 @@ worker(void *p)
             if (take == 0)
                 take = 1;
         } while (!atomic_compare_exchange_weak(&w->next, &i, i + take));
-        /* the items' memory in huge pages, as the heap it comes from
-         * grows into a new one (hugepages.h) */
-        hugepages_thread();
-        for (size_t end = i + take; i < end; i++)
+        for (size_t end = i + take; i < end; i++) {
+            /* the items' memory in huge pages, also when the heap it
+             * comes from fills and glibc maps a new one (hugepages.h) */
+            hugepages_thread();
             w->fn(w->arg, i);
+        }
         i = atomic_load(&w->next);
     }
 }

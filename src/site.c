@@ -1590,6 +1590,7 @@ order_thread(void *arg)
 {
     struct order *o = arg;
 
+    hugepages_thread();
     sort_posts(o->s);
     sem_post(&o->sorted);
     build_taxonomy(o->s, &o->s->tax[0], true);
@@ -2691,6 +2692,7 @@ fill_cur(void *arg)
     const struct plan_run *r = arg;
     struct sigmap *cur = &r->s->next.cur;
 
+    hugepages_thread();
     for (size_t i = 0; i < r->n; i++)
         sigmap_put_h(cur, r->p[i].rel, r->p[i].h, r->p[i].sig);
     return NULL;
@@ -3739,6 +3741,7 @@ make_inputs_rec(void *arg)
 {
     struct inputs_job *j = arg;
 
+    hugepages_thread();
     inputs_rec(j->in, &j->out);
     return NULL;
 }
