@@ -263,6 +263,7 @@ fs_list(const char *dir)
     while ((de = readdir(dp)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
+        buf_putc(&pool, (char)de->d_type); /* fs_name_type() */
         buf_add(&pool, de->d_name, strlen(de->d_name) + 1);
         n++;
     }
@@ -273,8 +274,8 @@ fs_list(const char *dir)
     if (pool.len > 0)
         memcpy(text, pool.data, pool.len);
     for (size_t i = 0, off = 0; i < n; i++) {
-        names[i] = text + off;
-        off += strlen(text + off) + 1;
+        names[i] = text + off + 1;
+        off += strlen(text + off + 1) + 2;
     }
     names[n] = NULL;
     buf_fini(&pool);
@@ -296,6 +297,12 @@ fs_list(const char *dir)
         qsort(names, n, sizeof *names, cmp_str);
     }
     return names;
+}
+
+int
+fs_name_type(const char *name)
+{
+    return (unsigned char)name[-1];
 }
 
 void

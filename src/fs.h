@@ -46,6 +46,10 @@ bool fs_exists(const char *path);
  * the array and the names in one allocation; free with fs_list_free().
  * NULL if it cannot be read. */
 char **fs_list(const char *dir);
+/* What the folder's listing said a name of fs_list()'s is: DT_REG,
+ * DT_DIR, DT_LNK... (<dirent.h>), or DT_UNKNOWN when the file system does
+ * not say (then only stat() can). */
+int fs_name_type(const char *name);
 void fs_list_free(char **names);
 
 /* Joins two path parts with one '/'; returns a new string. */

@@ -244,8 +244,9 @@ struct source {
     const char *name;  /* stem NULL: made on the thread, from name's first
                           stem_len bytes (the scan's listing holds them) */
     size_t stem_len;
-    const struct input *in; /* what the scan saw of it, whose path path
-                             * is; NULL: path is the source's own */
+    struct input *in; /* what the scan saw of it, whose path path is
+                       * (filled here when the scan left it for later);
+                       * NULL: path is the source's own */
     bool is_page;
     struct post *post; /* NULL: it had errors, or is a skipped draft */
     struct diag d;     /* its messages, merged in walk order */
@@ -1088,7 +1089,7 @@ add_post(struct post ***list, size_t *n, struct post *p)
  * caller sets name), and path unless it is the scan's input in's (NULL:
  * not scanned). */
 static struct source *
-add_source(struct site *s, char *path, const struct input *in, char *stem,
+add_source(struct site *s, char *path, struct input *in, char *stem,
            bool is_page)
 {
     if (s->nfound == s->capfound) {
@@ -1142,6 +1143,13 @@ read_source(void *arg, size_t i)
     if (src->stem == NULL)
         src->stem = xstrndup(src->name, src->stem_len);
     src->post = read_post(&own, src->path, src->stem, src->is_page);
+    if (src->post != NULL && src->in != NULL && src->in->later) {
+        /* what the scan left for later: the fstat() of its reading */
+        src->in->size = src->post->size;
+        src->in->mtime_ns = src->post->mtime_ns;
+        src->in->ino = src->post->ino;
+        src->in->later = false;
+    }
     if (src->post != NULL) {
         src->post->messages = xstrndup(src->d.text.data != NULL
                                            ? src->d.text.data : "",
@@ -1240,7 +1248,7 @@ list_dir(struct site *s, const char *dir, const size_t **input)
  * when it is a folder). */
 static char *
 entry_path(struct site *s, const char *dir, char **names,
-           const size_t *input, size_t k, const struct input **in,
+           const size_t *input, size_t k, struct input **in,
            bool *is_dir)
 {
     if (input != NULL && input[k] != SIZE_MAX) {
@@ -1271,7 +1279,7 @@ read_posts_dir(struct site *s, const char *dir, const struct walk *up)
         if (q[0] == '.' || q[0] == '_')
             continue;
         /* what the scan found is a file: no stat() for it */
-        const struct input *in;
+        struct input *in;
         bool is_dir;
         char *path = entry_path(s, dir, names, input, k, &in, &is_dir);
         size_t n = strlen(q);
@@ -1311,7 +1319,7 @@ read_pages_dir(struct site *s, const char *dir, const char *prefix,
         const char *q = names[k];
         if (q[0] == '.' || q[0] == '_')
             continue;
-        const struct input *in;
+        struct input *in;
         bool is_dir;
         char *path = entry_path(s, dir, names, input, k, &in, &is_dir);
         size_t n = strlen(q);
@@ -4085,12 +4093,15 @@ site_build(const struct site_opts *o, struct diag *d)
     phase(NULL);
     s.next.opts = s.model = opts_key(o, d);
     if (!o->dry_run) {
-        /* with no state, the scan has both threads */
-        if (!o->full && state_exists(dir))
+        /* with no state, the scan has both threads, and leaves the posts
+         * and pages for their reading to stat() */
+        bool cold = o->full || !state_exists(dir);
+        if (!cold)
             start_early(&early);
         else
             early.joined = true;
         s.next.inputs.one_thread = early.threaded;
+        s.next.inputs.lazy = cold;
         char *yaml = fs_join(o->site_dir, "site.yaml");
         static const char *const trees[] = {"templates", "content", "assets"};
         inputs_scan(&s.next.inputs, yaml);
@@ -4113,8 +4124,9 @@ site_build(const struct site_opts *o, struct diag *d)
             goto out;
         }
         buf_init(&inputs.out);
-        inputs.running = pthread_create(&inputs.thread, NULL,
-                                        make_inputs_rec, &inputs) == 0;
+        if (!s.next.inputs.lazy) /* else once the posts are read */
+            inputs.running = pthread_create(&inputs.thread, NULL,
+                                            make_inputs_rec, &inputs) == 0;
     }
     if (!load_config(&s))
         goto out;
@@ -4138,6 +4150,11 @@ site_build(const struct site_opts *o, struct diag *d)
     read_sources(&s);
     free(posts);
     free(pages);
+    if (s.next.inputs.lazy) {
+        inputs_stat_later(&s.next.inputs);
+        inputs.running = pthread_create(&inputs.thread, NULL,
+                                        make_inputs_rec, &inputs) == 0;
+    }
     phase("read");
     if (diag_errors(d) > errors0)
         goto out;

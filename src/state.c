@@ -1,5 +1,6 @@
 #include "state.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +224,16 @@ stat_one(void *arg, size_t i)
     a->ok[i] = fstatat(a->dfd, a->names[i], &a->st[i], 0) == 0;
 }
 
+/* A name a lazy scan leaves for later: a regular file named *.md. */
+static bool
+read_later(const char *name)
+{
+    size_t n = strlen(name);
+
+    return fs_name_type(name) == DT_REG && n > 3 &&
+           strcmp(name + n - 3, ".md") == 0;
+}
+
 /* The entries of a folder, each stat()ed by its name in the folder (no
  * walk of the whole path again for each of them), on par_jobs() threads
  * for a large folder. */
@@ -251,23 +262,33 @@ scan_dir(struct inputs *in, const char *path)
                                     xmalloc((n + 1) * sizeof(size_t))};
     a.st = xcalloc(n + 1, sizeof *a.st);
     a.ok = xcalloc(n + 1, sizeof *a.ok);
-    if (n >= 256 && !in->one_thread)
+    size_t later = 0;
+    for (size_t i = 0; in->lazy && i < n; i++)
+        later += read_later(a.names[i]);
+    if (later > 0) { /* the others, as their number is small */
+        for (size_t i = 0; i < n; i++)
+            if (!read_later(a.names[i]))
+                stat_one(&a, i);
+    } else if (n >= 256 && !in->one_thread) {
         par_for(n, stat_one, &a);
-    else
+    } else {
         for (size_t i = 0; i < n; i++)
             stat_one(&a, i);
+    }
     close(a.dfd);
     for (size_t i = 0; i < n; i++) {
         in->dirs[li].input[i] = SIZE_MAX;
-        if (!a.ok[i])
+        bool wait = later > 0 && read_later(a.names[i]);
+        if (!a.ok[i] && !wait)
             continue;
         char *sub = fs_join(path, a.names[i]);
-        if (S_ISDIR(a.st[i].st_mode)) {
+        if (!wait && S_ISDIR(a.st[i].st_mode)) {
             scan_dir(in, sub);
             free(sub);
         } else {
             in->dirs[li].input[i] = in->n;
             add_input(in, sub, &a.st[i]);
+            in->v[in->n - 1].later = wait;
         }
     }
     free(a.st);
@@ -300,6 +321,24 @@ inputs_listing(struct inputs *in, const char *dir, const size_t **input)
     }
     *input = NULL;
     return NULL;
+}
+
+void
+inputs_stat_later(struct inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        struct input *v = &in->v[i];
+        struct stat st;
+        if (!v->later)
+            continue;
+        v->later = false;
+        if (stat(v->path, &st) == 0) {
+            v->size = (uint64_t)st.st_size;
+            v->mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000ull +
+                          (uint64_t)st.st_mtim.tv_nsec;
+            v->ino = (uint64_t)st.st_ino;
+        }
+    }
 }
 
 bool

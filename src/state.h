@@ -121,6 +121,7 @@ void sigmap_fini(struct sigmap *m);
 struct input {
     char *path;
     uint64_t size, mtime_ns, ino;
+    bool later; /* not stat()ed yet (a lazy scan's): the fields are 0 */
 };
 struct listing {
     char *dir;
@@ -134,6 +135,11 @@ struct inputs {
     bool borrowed; /* the paths are in a loaded state's text */
     bool one_thread; /* scan on the calling thread only (the other cores
                         have work of their own) */
+    bool lazy;       /* scan: the files named *.md that the folder's
+                        listing says are regular files are not stat()ed
+                        but marked later: a build with no state reads
+                        every one of them, and the fstat() of its reading
+                        says the same (inputs_stat_later() does the rest) */
     /* each folder the scan listed, in the order it listed them */
     struct listing *dirs;
     size_t ndirs, capdirs, next_dir;
@@ -146,6 +152,8 @@ void inputs_scan(struct inputs *in, const char *path);
  * listed them. */
 char **inputs_listing(struct inputs *in, const char *dir,
                       const size_t **input);
+/* stat()s the inputs still marked later (0 when a file is gone). */
+void inputs_stat_later(struct inputs *in);
 bool inputs_equal(const struct inputs *a, const struct inputs *b);
 /* Appends in as the state records it (for struct state's inputs_made). */
 void inputs_rec(const struct inputs *in, struct buf *b);

@@ -1,4 +1,5 @@
 /* Unit tests: fs (folder listings). */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,35 @@ START_TEST(list_sorted_with_one_file_out_of_place)
 }
 END_TEST
 
+START_TEST(list_says_what_each_name_is)
+{
+    char *dir = scratch();
+    make_file(dir, 2);
+    char *sub = fs_join(dir, "00001-folder");
+    ck_assert_int_eq(mkdir(sub, 0755), 0);
+    char *link = fs_join(dir, "00003-link");
+    ck_assert_int_eq(symlink("00002-post.md", link), 0);
+    char **names = fs_list(dir);
+
+    ck_assert_ptr_nonnull(names);
+    ck_assert_str_eq(names[0], "00001-folder");
+    ck_assert_str_eq(names[1], "00002-post.md");
+    ck_assert_str_eq(names[2], "00003-link");
+    ck_assert_ptr_null(names[3]);
+    /* tmpfs and ext4 say; DT_UNKNOWN only where a file system does not */
+    ck_assert_int_eq(fs_name_type(names[0]), DT_DIR);
+    ck_assert_int_eq(fs_name_type(names[1]), DT_REG);
+    ck_assert_int_eq(fs_name_type(names[2]), DT_LNK);
+    fs_list_free(names);
+    ck_assert(fs_remove_tree(dir));
+    free(link);
+    free(sub);
+    free(dir);
+}
+END_TEST
+
 static const struct tcheck_case cases[] = {
+    TCHECK_CASE(list_says_what_each_name_is),
     TCHECK_CASE(list_sorted_when_made_in_name_order),
     TCHECK_CASE(list_sorted_when_made_in_reverse_order),
     TCHECK_CASE(list_sorted_when_made_in_any_order),
