@@ -169,9 +169,15 @@ advise_brk(void)
     uintptr_t from = atomic_load_explicit(&brk_done, memory_order_relaxed);
     long page = sysconf(_SC_PAGESIZE);
 
-    if (from == 0)
+    if (from == 0) {
         each_mapping(brk_part, &from);
-    if (from == 0 || top == (uintptr_t)-1 || top <= from)
+        if (from == 0) { /* no /proc, or no break: never again */
+            atomic_store_explicit(&brk_done, UINTPTR_MAX,
+                                  memory_order_relaxed);
+            return;
+        }
+    }
+    if (top == (uintptr_t)-1 || top <= from)
         return;
     from &= ~(uintptr_t)(page - 1);
     if (madvise((void *)from, top - from, MADV_HUGEPAGE) == 0)
