@@ -12,8 +12,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#if defined(__has_feature) /* clang's way of saying it */
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
 #if defined(BLOG_SANITIZE) || defined(__SANITIZE_ADDRESS__) || \
-    defined(__SANITIZE_THREAD__) || !defined(__GLIBC__)
+    defined(__SANITIZE_THREAD__) || defined(SANITIZED) || !defined(__GLIBC__)
 /* the sanitizers' malloc is not glibc's */
 bool
 hugepages_start(void)
@@ -188,8 +193,12 @@ bool
 hugepages_start(void)
 {
     const char *off = getenv("BLOG_HUGEPAGES");
+    const char *tunables = getenv("GLIBC_TUNABLES");
 
+    /* glibc's own way, chosen by the user, is left as it is (with
+     * hugetlb=2 its heaps are not 64 MiB) */
     if ((off != NULL && strcmp(off, "0") == 0) || sizeof(void *) != 8 ||
+        (tunables != NULL && strstr(tunables, "glibc.malloc.hugetlb") != NULL) ||
         !available())
         return false;
     /* the break grown now by MAIN_PAD at once, and kept: a build's
@@ -200,7 +209,11 @@ hugepages_start(void)
      * heap, glibc also opens the other arenas' heaps whole. */
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TOP_PAD, (int)MAIN_PAD);
+#if __GLIBC_PREREQ(2, 33)
     size_t room = mallinfo2().keepcost;
+#else
+    size_t room = (size_t)mallinfo().keepcost;
+#endif
     if (room < (31 << 20)) {
         /* (through a volatile: a malloc() freed unused may be left out) */
         void *volatile grow = malloc(room + ((size_t)1 << 20));
@@ -234,11 +247,15 @@ hugepages_thread(void)
         return;
     void *p = malloc(1);
     size_t size;
+
+    if (p == NULL)
+        return;
     /* (through an integer: the word is outside the piece malloc() gave) */
     memcpy(&size, (const void *)((uintptr_t)p - sizeof size), sizeof size);
     uintptr_t heap = (uintptr_t)p & ~(HEAP_SIZE - 1);
     if (!(size & NON_MAIN_ARENA)) {
-        /* the main arena: the break may have grown again */
+        /* the main arena: the break may have grown again (glibc's
+         * record of it read without its lock: a word, read whole) */
         if ((uintptr_t)sbrk(0) >
             atomic_load_explicit(&brk_done, memory_order_relaxed)) {
             pthread_mutex_lock(&lock);

@@ -943,9 +943,12 @@ mtime_ns(const struct stat *st)
 
 static uint64_t summary_key(const struct post *p);
 
-/* Reads one content file; NULL when it has errors or is a skipped draft. */
+/* Reads one content file; NULL when it has errors or is a skipped draft.
+ * in: the scan's input of it when the scan left its stat() for later
+ * (else NULL), filled from the fstat() of this reading, a draft's too. */
 static struct post *
-read_post(struct site *s, const char *path, const char *stem, bool is_page)
+read_post(struct site *s, const char *path, const char *stem, bool is_page,
+          struct input *in)
 {
     struct post *p = xcalloc(1, sizeof *p);
     struct fm fm;
@@ -963,6 +966,14 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page)
     p->size = (uint64_t)st.st_size;
     p->mtime_ns = mtime_ns(&st);
     p->ino = (uint64_t)st.st_ino;
+    if (in != NULL && in->later) {
+        /* taken before the text was read: a change after it is a change
+         * the next build sees */
+        in->size = p->size;
+        in->mtime_ns = p->mtime_ns;
+        in->ino = p->ino;
+        in->later = false;
+    }
     p->key = h64_bytes(h64_str(H64_INIT, path), text, len);
     if (!fm_parse_take(text, len, path, &fm, s->d))
         goto fail;
@@ -1142,14 +1153,7 @@ read_source(void *arg, size_t i)
     }
     if (src->stem == NULL)
         src->stem = xstrndup(src->name, src->stem_len);
-    src->post = read_post(&own, src->path, src->stem, src->is_page);
-    if (src->post != NULL && src->in != NULL && src->in->later) {
-        /* what the scan left for later: the fstat() of its reading */
-        src->in->size = src->post->size;
-        src->in->mtime_ns = src->post->mtime_ns;
-        src->in->ino = src->post->ino;
-        src->in->later = false;
-    }
+    src->post = read_post(&own, src->path, src->stem, src->is_page, src->in);
     if (src->post != NULL) {
         src->post->messages = xstrndup(src->d.text.data != NULL
                                            ? src->d.text.data : "",
@@ -2771,7 +2775,7 @@ reread_one(void *arg, size_t i)
     diag_init_sub(&quiet, r->s->d);
     own.d = &quiet;
     r->full[i] = read_post(&own, r->v[i]->src, r->v[i]->stem,
-                           r->v[i]->is_page);
+                           r->v[i]->is_page, NULL);
     diag_fini(&quiet);
 }
 
@@ -3876,7 +3880,8 @@ read_edited(const struct site *s, const struct post *old)
     diag_init_sub(&links, s->d);
     own.quick = true;
     own.d = &read;
-    struct post *p = read_post(&own, old->src, old->stem, old->is_page);
+    struct post *p = read_post(&own, old->src, old->stem, old->is_page,
+                               NULL);
     bool same = p != NULL && says_again(&read, old->messages, old->warnings) &&
                 same_for_others(old, p);
     if (same) {

@@ -214,6 +214,7 @@ struct stat_all {
     char **names;
     struct stat *st;
     bool *ok;
+    const size_t *which; /* the names to stat(): which[i]; NULL: all */
 };
 
 static void
@@ -221,6 +222,8 @@ stat_one(void *arg, size_t i)
 {
     struct stat_all *a = arg;
 
+    if (a->which != NULL)
+        i = a->which[i];
     a->ok[i] = fstatat(a->dfd, a->names[i], &a->st[i], 0) == 0;
 }
 
@@ -262,19 +265,24 @@ scan_dir(struct inputs *in, const char *path)
                                     xmalloc((n + 1) * sizeof(size_t))};
     a.st = xcalloc(n + 1, sizeof *a.st);
     a.ok = xcalloc(n + 1, sizeof *a.ok);
-    size_t later = 0;
+    size_t later = 0, nstat = n;
+    size_t *which = NULL;
     for (size_t i = 0; in->lazy && i < n; i++)
         later += read_later(a.names[i]);
-    if (later > 0) { /* the others, as their number is small */
+    if (later > 0) { /* the others */
+        which = xmalloc((n - later + 1) * sizeof *which);
+        nstat = 0;
         for (size_t i = 0; i < n; i++)
             if (!read_later(a.names[i]))
-                stat_one(&a, i);
-    } else if (n >= 256 && !in->one_thread) {
-        par_for(n, stat_one, &a);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            stat_one(&a, i);
+                which[nstat++] = i;
+        a.which = which;
     }
+    if (nstat >= 256 && !in->one_thread)
+        par_for(nstat, stat_one, &a);
+    else
+        for (size_t i = 0; i < nstat; i++)
+            stat_one(&a, i);
+    free(which);
     close(a.dfd);
     for (size_t i = 0; i < n; i++) {
         in->dirs[li].input[i] = SIZE_MAX;

@@ -138,8 +138,9 @@ struct inputs {
     bool lazy;       /* scan: the files named *.md that the folder's
                         listing says are regular files are not stat()ed
                         but marked later: a build with no state reads
-                        every one of them, and the fstat() of its reading
-                        says the same (inputs_stat_later() does the rest) */
+                        every one of them, and records the fstat() of its
+                        reading, taken before the text is read (a draft's
+                        too); inputs_stat_later() does the rest */
     /* each folder the scan listed, in the order it listed them */
     struct listing *dirs;
     size_t ndirs, capdirs, next_dir;
