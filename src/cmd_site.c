@@ -125,9 +125,8 @@ site_cmd(int argc, char **argv, bool dry_run)
     }
     if (o.out_dir == NULL)
         o.out_dir = out = fs_join(o.site_dir, "public");
-    /* a build of everything: malloc's memory in huge pages */
-    if (site_reads_everything(&o))
-        hugepages_start();
+    /* malloc's memory in huge pages (hugepages.h) */
+    hugepages_start();
     diag_init(&d, stderr);
     d.no_warnings = quiet;
     ok = site_build(&o, &d);

@@ -3370,6 +3370,7 @@ early_thread(void *arg)
 {
     struct early *e = arg;
 
+    hugepages_thread();
     prepare_early(e);
     sem_post(&e->loaded);
     if (e->post != NULL)
@@ -4060,17 +4061,6 @@ quick_build(struct site *s, const char *dir, struct inputs_job *inputs,
     finish_inputs_job(inputs, &s->next);
     save_state(s, dir, errors0, warnings0);
     return QUICK_DONE;
-}
-
-bool
-site_reads_everything(const struct site_opts *o)
-{
-    if (o->dry_run || o->full)
-        return true;
-    char *dir = state_dir(o->out_dir);
-    bool none = !state_exists(dir);
-    free(dir);
-    return none;
 }
 
 bool

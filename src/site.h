@@ -24,10 +24,6 @@ struct site_opts {
                            * must see them freed) */
 };
 
-/* Whether site_build(o) will read and render every post: a check, a
- * --full build, or no state of a last build beside the output. */
-bool site_reads_everything(const struct site_opts *o);
-
 /* Builds the site.  Reports every content error to d; returns true only
  * if there was none and the new output was swapped in. */
 bool site_build(const struct site_opts *o, struct diag *d);
