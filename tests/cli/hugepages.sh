@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 S="$TMP/site"
-corpus_site "$S" 300
+corpus_site "$S" 1000
 # the first and last "huge pages" lines of BLOG_PROFILE: on/off, heaps
 huge() {
   BLOG_PROFILE=1 BLOG_JOBS=2 "$BLOG" build --site "$S" --quiet "$@" 2>&1 >/dev/null |
@@ -45,8 +45,8 @@ check "glibc's own huge pages, when asked for, are left as they are: $got" \
 # the same bytes with and without (the last build was without)
 check "the same output with and without huge pages" diff -r "$TMP/huge" "$S/public"
 
-# what they are for: fewer page faults (a count, not a time; at 300
-# posts about 700 against 1 500, most of the 700 the program's loading)
+# what they are for: fewer page faults (a count, not a time; at 1 000
+# posts 300-500 against 4 300, most of the 300 the program's loading)
 # (where the kernel gives huge pages to all, "always", the break gets
 # some without the advice: the count is compared on request only)
 if [ "$want" = on ] && [ -x /usr/bin/time ] &&
@@ -58,5 +58,5 @@ if [ "$want" = on ] && [ -x /usr/bin/time ] &&
   }
   with=$(faults X=1); without=$(faults BLOG_HUGEPAGES=0)
   check "a cold build takes fewer page faults: $with with huge pages, $without without" \
-    test "$((3 * with))" -lt "$((2 * without))"
+    test "$((3 * with))" -lt "$without"
 fi
