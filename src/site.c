@@ -966,14 +966,10 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page,
     p->size = (uint64_t)st.st_size;
     p->mtime_ns = mtime_ns(&st);
     p->ino = (uint64_t)st.st_ino;
-    if (in != NULL && in->later) {
+    if (in != NULL && in->later)
         /* taken before the text was read: a change after it is a change
          * the next build sees */
-        in->size = p->size;
-        in->mtime_ns = p->mtime_ns;
-        in->ino = p->ino;
-        in->later = false;
-    }
+        input_set_stat(in, &st);
     p->key = h64_bytes(h64_str(H64_INIT, path), text, len);
     if (!fm_parse_take(text, len, path, &fm, s->d))
         goto fail;
@@ -3759,6 +3755,12 @@ make_inputs_rec(void *arg)
     return NULL;
 }
 
+static void
+start_inputs_job(struct inputs_job *j)
+{
+    j->running = pthread_create(&j->thread, NULL, make_inputs_rec, j) == 0;
+}
+
 /* Waits for it; the buffer goes to next when given. */
 static void
 finish_inputs_job(struct inputs_job *j, struct state *next)
@@ -4120,8 +4122,7 @@ site_build(const struct site_opts *o, struct diag *d)
         }
         buf_init(&inputs.out);
         if (!s.next.inputs.lazy) /* else once the posts are read */
-            inputs.running = pthread_create(&inputs.thread, NULL,
-                                            make_inputs_rec, &inputs) == 0;
+            start_inputs_job(&inputs);
     }
     if (!load_config(&s))
         goto out;
@@ -4147,8 +4148,7 @@ site_build(const struct site_opts *o, struct diag *d)
     free(pages);
     if (s.next.inputs.lazy) {
         inputs_stat_later(&s.next.inputs);
-        inputs.running = pthread_create(&inputs.thread, NULL,
-                                        make_inputs_rec, &inputs) == 0;
+        start_inputs_job(&inputs);
     }
     phase("read");
     if (diag_errors(d) > errors0)

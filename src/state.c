@@ -193,20 +193,28 @@ get_sigmap(struct rec *r, struct sigmap *m)
 
 /* ---- inputs ----------------------------------------------------------- */
 
-/* Adds path (taken: a malloc'd string). */
+void
+input_set_stat(struct input *v, const struct stat *st)
+{
+    v->size = (uint64_t)st->st_size;
+    v->mtime_ns = (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
+                  (uint64_t)st->st_mtim.tv_nsec;
+    v->ino = (uint64_t)st->st_ino;
+    v->later = false;
+}
+
+/* Adds path (taken: a malloc'd string); later: st is not known yet. */
 static void
-add_input(struct inputs *in, char *path, const struct stat *st)
+add_input(struct inputs *in, char *path, const struct stat *st, bool later)
 {
     if (in->n == in->cap) {
         in->cap = in->cap ? 2 * in->cap : 256;
         in->v = xreallocarray(in->v, in->cap, sizeof *in->v);
     }
-    in->v[in->n++] = (struct input){
-        .path = path,
-        .size = (uint64_t)st->st_size,
-        .mtime_ns = (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
-                    (uint64_t)st->st_mtim.tv_nsec,
-        .ino = (uint64_t)st->st_ino};
+    in->v[in->n] = (struct input){.path = path, .later = later};
+    if (!later)
+        input_set_stat(&in->v[in->n], st);
+    in->n++;
 }
 
 struct stat_all {
@@ -265,40 +273,39 @@ scan_dir(struct inputs *in, const char *path)
                                     xmalloc((n + 1) * sizeof(size_t))};
     a.st = xcalloc(n + 1, sizeof *a.st);
     a.ok = xcalloc(n + 1, sizeof *a.ok);
-    size_t later = 0, nstat = n;
-    size_t *which = NULL;
-    for (size_t i = 0; in->lazy && i < n; i++)
-        later += read_later(a.names[i]);
-    if (later > 0) { /* the others */
-        which = xmalloc((n - later + 1) * sizeof *which);
+    /* a lazy scan stat()s only the names it does not leave for later */
+    size_t nstat = n, *which = NULL;
+    bool *wait = NULL;
+    if (in->lazy) {
+        wait = xcalloc(n + 1, sizeof *wait);
+        a.which = which = xmalloc((n + 1) * sizeof *which);
         nstat = 0;
         for (size_t i = 0; i < n; i++)
-            if (!read_later(a.names[i]))
+            if (!(wait[i] = read_later(a.names[i])))
                 which[nstat++] = i;
-        a.which = which;
     }
     if (nstat >= 256 && !in->one_thread)
         par_for(nstat, stat_one, &a);
     else
         for (size_t i = 0; i < nstat; i++)
             stat_one(&a, i);
-    free(which);
     close(a.dfd);
     for (size_t i = 0; i < n; i++) {
+        bool later = wait != NULL && wait[i];
         in->dirs[li].input[i] = SIZE_MAX;
-        bool wait = later > 0 && read_later(a.names[i]);
-        if (!a.ok[i] && !wait)
+        if (!a.ok[i] && !later)
             continue;
         char *sub = fs_join(path, a.names[i]);
-        if (!wait && S_ISDIR(a.st[i].st_mode)) {
+        if (!later && S_ISDIR(a.st[i].st_mode)) {
             scan_dir(in, sub);
             free(sub);
         } else {
             in->dirs[li].input[i] = in->n;
-            add_input(in, sub, &a.st[i]);
-            in->v[in->n - 1].later = wait;
+            add_input(in, sub, &a.st[i], later);
         }
     }
+    free(which);
+    free(wait);
     free(a.st);
     free(a.ok);
 }
@@ -313,7 +320,7 @@ inputs_scan(struct inputs *in, const char *path)
     if (S_ISDIR(st.st_mode))
         scan_dir(in, path);
     else
-        add_input(in, xstrdup(path), &st);
+        add_input(in, xstrdup(path), &st, false);
 }
 
 char **
@@ -340,12 +347,8 @@ inputs_stat_later(struct inputs *in)
         if (!v->later)
             continue;
         v->later = false;
-        if (stat(v->path, &st) == 0) {
-            v->size = (uint64_t)st.st_size;
-            v->mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000ull +
-                          (uint64_t)st.st_mtim.tv_nsec;
-            v->ino = (uint64_t)st.st_ino;
-        }
+        if (stat(v->path, &st) == 0)
+            input_set_stat(v, &st);
     }
 }
 

@@ -153,6 +153,8 @@ void inputs_scan(struct inputs *in, const char *path);
  * listed them. */
 char **inputs_listing(struct inputs *in, const char *dir,
                       const size_t **input);
+/* Sets v's size, mtime and inode from what stat() said (v->later false). */
+void input_set_stat(struct input *v, const struct stat *st);
 /* stat()s the inputs still marked later (0 when a file is gone). */
 void inputs_stat_later(struct inputs *in);
 bool inputs_equal(const struct inputs *a, const struct inputs *b);
