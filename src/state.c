@@ -15,7 +15,7 @@
 #include "par.h"
 #include "xmem.h"
 
-#define STATE_MAGIC "blog-state 7\n"
+#define STATE_MAGIC "blog-state 8\n"
 
 /* Eight bytes a step (a multiply and a shift mix each word in), the last
  * 1-7 bytes as one more word. */
@@ -287,8 +287,7 @@ scan_dir(struct inputs *in, const char *path)
     if (nstat >= 256 && !in->one_thread)
         par_for(nstat, stat_one, &a);
     else
-        for (size_t i = 0; i < nstat; i++)
-            stat_one(&a, i);
+        par_share_run(nstat >= 64 ? in->share : NULL, nstat, stat_one, &a);
     close(a.dfd);
     for (size_t i = 0; i < n; i++) {
         bool later = wait != NULL && wait[i];
@@ -473,7 +472,6 @@ state_fini(struct state *st)
     inputs_fini(&st->inputs);
     sigmap_fini(&st->cur);
     sigmap_fini(&st->gen);
-    buf_fini(&st->messages);
     buf_fini(&st->extra);
     buf_fini(&st->inputs_made);
     if (st->text != NULL)
@@ -543,7 +541,6 @@ state_load(struct state *st, const char *dir)
     }
     get_sigmap(&r, &st->cur);
     get_sigmap(&r, &st->gen);
-    buf_init(&st->messages);
     /* the posts' records: where each is in the posts file */
     st->posts_key = rec_get_u64(&r);
     st->posts_id = rec_get_u64(&r);
@@ -566,8 +563,9 @@ state_load(struct state *st, const char *dir)
     } else if (nrecs > 0) {
         r.bad = true;
     }
+    st->warnings = rec_get_u64(&r);
     if ((p = rec_get_bytes(&r, &n)) != NULL)
-        buf_add(&st->messages, p, n);
+        st->said = p, st->said_len = n;
     buf_init(&st->extra);
     if ((p = rec_get_bytes(&r, &n)) != NULL)
         buf_add(&st->extra, p, n);
@@ -710,9 +708,13 @@ state_save(const struct state *st, const char *dir)
         rec_u64(&b, off[i]);
         rec_u64(&b, pp[i].len);
     }
-    rec_bytes(&b, st->messages.data, st->messages.len);
+    /* the text said, written from where it is: b's parts around it */
+    rec_u64(&b, st->warnings);
+    rec_u64(&b, (uint64_t)st->said_len);
+    size_t said_at = b.len;
+    buf_putc(&b, '\0');
     rec_bytes(&b, st->extra.data, st->extra.len);
-    struct fs_part parts[7];
+    struct fs_part parts[9];
     size_t k = 0, from = 0;
     parts[k++] = (struct fs_part){head.data, head.len};
     parts[k++] = (struct fs_part){inputs->data, inputs->len};
@@ -723,7 +725,10 @@ state_save(const struct state *st, const char *dir)
         parts[k++] = (struct fs_part){maps[i]->rec, maps[i]->rec_len};
         from = cut[i];
     }
-    parts[k++] = (struct fs_part){b.data + from, b.len - from};
+    parts[k++] = (struct fs_part){b.data + from, said_at - from};
+    if (st->said_len > 0)
+        parts[k++] = (struct fs_part){st->said, st->said_len};
+    parts[k++] = (struct fs_part){b.data + said_at, b.len - said_at};
     char *path = fs_join(dir, "state");
     ok = write_quietly(dir, path, parts, k);
     /* a new posts file replaces the others once the state names it */

@@ -24,6 +24,8 @@
 #include "fs.h"
 #include "ptab.h"
 
+struct par_share;
+
 /* 64-bit hashes, for signatures and content keys: eight bytes a step. */
 #define H64_INIT 1469598103934665603ull
 uint64_t h64_bytes(uint64_t h, const void *p, size_t n);
@@ -135,6 +137,9 @@ struct inputs {
     bool borrowed; /* the paths are in a loaded state's text */
     bool one_thread; /* scan on the calling thread only (the other cores
                         have work of their own) */
+    struct par_share *share; /* with one_thread: the stat()s of a large
+                                folder shared with a thread that helps
+                                between pieces of its own work */
     bool lazy;       /* scan: the files named *.md that the folder's
                         listing says are regular files are not stat()ed
                         but marked later: a build with no state reads
@@ -186,7 +191,11 @@ struct state {
     const struct fs_part *post_parts;
     size_t npost_parts;
     const struct state *base;
-    struct buf messages;  /* what the build printed */
+    /* what the build printed: its count of warnings and its text, not
+     * copied: the caller's when saved, in the mapped file when loaded */
+    uint64_t warnings;
+    const char *said;
+    size_t said_len;
     struct buf extra;     /* site.c's own (what a quick build needs),
                              kept as it is given */
     struct buf inputs_made; /* inputs_rec() of inputs, made ahead (on

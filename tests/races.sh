@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds that use several threads at once (the state loaded while the
-# inputs are scanned, the order and terms beside the url check, the plan's
+# inputs are scanned, that thread helping with the scan's stat()s,
+# the order and terms beside the url check, the plan's
 # two tables, the inputs' record, the rendering, the diagrams), run with
 # the binary built with ThreadSanitizer (make TSAN=1, build-tsan/blog):
 # cold, no-op, edits of a body, a title, two bodies (a quick build, the
