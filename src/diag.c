@@ -11,11 +11,13 @@ diag_init(struct diag *d, FILE *out)
     d->errors = d->warnings = 0;
     d->no_warnings = false;
     buf_init(&d->text);
+    d->held = 0;
 }
 
 void
 diag_fini(struct diag *d)
 {
+    diag_flush(d);
     buf_fini(&d->text);
 }
 
@@ -36,15 +38,31 @@ diag_print(const struct diag *d, const char *text, size_t len)
 }
 
 void
-diag_merge(struct diag *d, struct diag *sub)
+diag_merge_held(struct diag *d, struct diag *sub)
 {
     d->errors += sub->errors;
     d->warnings += sub->warnings;
     if (sub->text.len > 0) {
         buf_add(&d->text, sub->text.data, sub->text.len);
-        diag_print(d, sub->text.data, sub->text.len);
+        d->held += sub->text.len;
     }
     diag_reset(sub);
+}
+
+void
+diag_flush(struct diag *d)
+{
+    if (d->held == 0)
+        return;
+    diag_print(d, d->text.data + d->text.len - d->held, d->held);
+    d->held = 0;
+}
+
+void
+diag_merge(struct diag *d, struct diag *sub)
+{
+    diag_merge_held(d, sub);
+    diag_flush(d);
 }
 
 void
@@ -52,6 +70,7 @@ diag_reset(struct diag *d)
 {
     d->errors = d->warnings = 0;
     buf_reset(&d->text);
+    d->held = 0;
 }
 
 static void emit(struct diag *d, const char *kind, const char *path, int line,
@@ -64,6 +83,7 @@ static void
 emit(struct diag *d, const char *kind, const char *path, int line, int col,
      const char *fmt, va_list ap)
 {
+    diag_flush(d); /* what was merged before it, first */
     size_t start = d->text.len;
 
     buf_puts(&d->text, path != NULL ? path : "blog");

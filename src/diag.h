@@ -24,6 +24,8 @@ struct diag {
     int errors;
     int warnings;
     struct buf text;  /* every message printed so far */
+    size_t held;      /* the last bytes of text, merged but not printed
+                         yet (diag_merge_held()) */
     bool no_warnings; /* drop warnings (--quiet): counted, neither printed
                          nor kept, so a state made with it is not used by
                          a build without it (opts_key() in site.c) */
@@ -37,6 +39,12 @@ void diag_init_sub(struct diag *sub, const struct diag *parent);
 /* Adds sub's counts and messages to d, printing the messages to d's
  * stream, and empties sub. */
 void diag_merge(struct diag *d, struct diag *sub);
+/* As diag_merge(), but the messages are printed by the next
+ * diag_flush(), or before the next message d prints: one write for the
+ * messages of many subs, in the order they were merged. */
+void diag_merge_held(struct diag *d, struct diag *sub);
+/* Prints what diag_merge_held() merged. */
+void diag_flush(struct diag *d);
 /* Forgets counts and kept text. */
 void diag_reset(struct diag *d);
 /* Prints len bytes of messages as diag keeps them in text to d's

@@ -1166,7 +1166,7 @@ read_sources(struct site *s)
     par_for(s->nfound, read_source, s);
     for (size_t i = 0; i < s->nfound; i++) {
         struct source *src = &s->found[i];
-        diag_merge(s->d, &src->d);
+        diag_merge_held(s->d, &src->d);
         diag_fini(&src->d);
         if (src->post != NULL && src->is_page)
             add_post(&s->pages, &s->npages, src->post);
@@ -1176,6 +1176,7 @@ read_sources(struct site *s)
             free(src->path);
         free(src->stem);
     }
+    diag_flush(s->d); /* one write, not one a file */
     free(s->found);
     s->found = NULL;
     s->nfound = s->capfound = 0;
@@ -2203,7 +2204,7 @@ run_jobs(struct site *s, struct jobs *j)
                 set_has(&s->failed, job->failed.slot[k].key))
                 again = true;
         if (!again) {
-            diag_merge(s->d, &job->d);
+            diag_merge_held(s->d, &job->d);
             for (size_t k = 0; k < job->failed.cap; k++)
                 if (job->failed.slot[k].key != NULL)
                     set_put(&s->failed, job->failed.slot[k].key, NULL);
@@ -2211,6 +2212,7 @@ run_jobs(struct site *s, struct jobs *j)
         diag_fini(&job->d);
         ptab_fini(&job->failed);
     }
+    diag_flush(s->d);
     free(j->v);
     *j = (struct jobs){0};
 }
@@ -2539,12 +2541,13 @@ build_diagrams(struct site *s)
     }
     par_for(n, draw_one, &all);
     for (size_t i = 0; i < n; i++) {
-        diag_merge(s->d, &all.v[i].d);
+        diag_merge_held(s->d, &all.v[i].d);
         diag_fini(&all.v[i].d);
         free(all.v[i].scn);
         free(all.v[i].png_path);
         free(all.v[i].svg_path);
     }
+    diag_flush(s->d);
     free(all.v);
     fs_list_free(names);
     free(cache);
@@ -3117,9 +3120,10 @@ check_all_links(struct site *s, struct post **list, size_t count, bool same,
 
     par_for(count, check_post_links, &c);
     for (size_t i = 0; i < count; i++) {
-        diag_merge(s->d, &c.d[i]);
+        diag_merge_held(s->d, &c.d[i]);
         diag_fini(&c.d[i]);
     }
+    diag_flush(s->d);
     free(c.d);
 }
 
@@ -3271,6 +3275,7 @@ inode_of(const char *path)
 static void
 replay(struct diag *d, const struct state *st)
 {
+    diag_flush(d);
     d->warnings += (int)st->warnings;
     if (st->said_len > 0) {
         buf_add(&d->text, st->said, st->said_len);

@@ -1,4 +1,6 @@
-/* Unit tests: diag (messages in a compiler's form, one line each; --quiet). */
+/* Unit tests: diag (messages in a compiler's form, one line each; --quiet;
+ * subs merged in order, held for one write). */
+#define _GNU_SOURCE /* fopencookie() */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +89,78 @@ START_TEST(test_quiet)
 }
 END_TEST
 
+/* A stream that counts the writes it is given and keeps what they say. */
+struct counted {
+    int writes;
+    char text[512];
+    size_t len;
+};
+
+static ssize_t
+counted_write(void *cookie, const char *p, size_t n)
+{
+    struct counted *c = cookie;
+
+    c->writes++;
+    ck_assert_uint_lt(c->len + n, sizeof c->text);
+    memcpy(c->text + c->len, p, n);
+    c->len += n;
+    c->text[c->len] = '\0';
+    return (ssize_t)n;
+}
+
+static FILE *
+counted_open(struct counted *c)
+{
+    FILE *f = fopencookie(c, "w", (cookie_io_functions_t){
+                                      .write = counted_write});
+    ck_assert_ptr_nonnull(f);
+    setvbuf(f, NULL, _IONBF, 0); /* as stderr: each fwrite() a write */
+    return f;
+}
+
+START_TEST(held_merges_print_in_order_with_one_write)
+{
+    struct counted c = {0};
+    FILE *f = counted_open(&c);
+    struct diag d, sub[3];
+
+    diag_init(&d, f);
+    for (int i = 0; i < 3; i++) {
+        diag_init_sub(&sub[i], &d);
+        diag_warning(&sub[i], "a.md", i + 1, 0, "sub %d", i);
+    }
+    ck_assert_int_eq(c.writes, 0); /* a sub prints nothing */
+    diag_merge_held(&d, &sub[0]);
+    diag_merge_held(&d, &sub[1]);
+    ck_assert_int_eq(c.writes, 0);
+    ck_assert_int_eq(d.warnings, 2);
+    diag_flush(&d);
+    ck_assert_int_eq(c.writes, 1);
+    ck_assert_str_eq(c.text, "a.md:1: warning: sub 0\na.md:2: warning: sub 1\n");
+    diag_flush(&d); /* nothing held: no write */
+    ck_assert_int_eq(c.writes, 1);
+    /* held, then a message of d's own: the held ones first */
+    diag_merge_held(&d, &sub[2]);
+    diag_error(&d, "b.md", 4, 2, "own");
+    ck_assert_str_eq(c.text, "a.md:1: warning: sub 0\na.md:2: warning: sub 1\n"
+                             "a.md:3: warning: sub 2\nb.md:4:2: error: own\n");
+    ck_assert_str_eq(d.text.data, c.text);
+    ck_assert_int_eq(d.warnings, 3);
+    ck_assert_int_eq(diag_errors(&d), 1);
+    /* merged and held at the end: printed by diag_fini() */
+    diag_warning(&sub[0], "c.md", 5, 0, "last");
+    diag_merge_held(&d, &sub[0]);
+    diag_fini(&d);
+    ck_assert(strstr(c.text, "c.md:5: warning: last\n") != NULL);
+    for (int i = 0; i < 3; i++)
+        diag_fini(&sub[i]);
+    fclose(f);
+}
+END_TEST
+
 static const struct tcheck_case cases[] = {
+    TCHECK_CASE(held_merges_print_in_order_with_one_write),
     TCHECK_CASE(test_forms),
     TCHECK_CASE(test_one_line),
     TCHECK_CASE(test_quiet),
