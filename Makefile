@@ -16,12 +16,20 @@ WARN    = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
           -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith -Werror
 CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -g $(WARN) \
           $(shell pkg-config --cflags $(PKGS)) -MMD -MP
-# cmark and libyaml linked from their archives (Debian's -dev packages have
-# them): two shared objects fewer for the loader to open, map and relocate
-# at every start, `blog --version` 62 -> 44 system calls and 89 -> 80 page
-# faults, 0.1-0.3 ms here (perf stat -r 100 build/blog --version)
+# cmark and libyaml linked from their archives when the compiler finds them
+# (Debian's -dev packages have them), else as shared objects: two shared
+# objects fewer for the loader to open, map and relocate at every start,
+# `blog --version` 62 -> 44 system calls and 89 -> 80 page faults, 0.1-0.3
+# ms here (perf stat -r 100 build/blog --version).  An update of either
+# library then takes a rebuild of blog (./build.sh) to reach it.
+ARCHIVES = $(filter /%,$(shell $(CC) -print-file-name=libcmark.a) \
+             $(shell $(CC) -print-file-name=libyaml.a))
+ifeq ($(words $(ARCHIVES)),2)
 LDLIBS  = -Wl,-Bstatic $(shell pkg-config --libs $(LIBPKGS)) -Wl,-Bdynamic \
           -lm -lpthread -ldl
+else
+LDLIBS  = $(shell pkg-config --libs $(LIBPKGS)) -lm -lpthread -ldl
+endif
 
 ifeq ($(TSAN),1)
 BUILD  ?= build-tsan

@@ -125,6 +125,8 @@ START_TEST(held_merges_print_in_order_with_one_write)
     FILE *f = counted_open(&c);
     struct diag d, sub[3];
 
+    memset(&d, 0xff, sizeof d); /* diag_init() sets every field */
+    memset(sub, 0xff, sizeof sub);
     diag_init(&d, f);
     for (int i = 0; i < 3; i++) {
         diag_init_sub(&sub[i], &d);
@@ -153,6 +155,16 @@ START_TEST(held_merges_print_in_order_with_one_write)
     diag_merge_held(&d, &sub[0]);
     diag_fini(&d);
     ck_assert(strstr(c.text, "c.md:5: warning: last\n") != NULL);
+    /* reset: nothing held, nothing printed by a flush after it */
+    int writes = c.writes;
+    diag_init(&d, f);
+    diag_warning(&sub[1], "d.md", 6, 0, "gone");
+    diag_merge_held(&d, &sub[1]);
+    diag_reset(&d);
+    ck_assert_uint_eq(d.held, 0);
+    diag_flush(&d);
+    ck_assert_int_eq(c.writes, writes);
+    diag_fini(&d);
     for (int i = 0; i < 3; i++)
         diag_fini(&sub[i]);
     fclose(f);

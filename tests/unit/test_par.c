@@ -146,7 +146,56 @@ START_TEST(a_run_returns_after_the_helper_s_items_are_done)
 }
 END_TEST
 
+/* A thread with work of its own (pieces of 1 ms), that looks for a run
+ * to help with between them, as the state's thread does in a build. */
+struct busy {
+    struct par_share *sh;
+    atomic_bool stop;
+    atomic_int helped; /* calls of par_share_help() that found a run */
+};
+
+static void *
+busy_helper(void *arg)
+{
+    struct busy *b = arg;
+
+    while (!atomic_load(&b->stop)) {
+        if (par_share_help(b->sh))
+            atomic_fetch_add(&b->helped, 1);
+        usleep(1000); /* its own work */
+    }
+    return NULL;
+}
+
+START_TEST(a_busy_thread_helps_between_pieces_of_its_work)
+{
+    static struct items it;
+    struct par_share sh;
+    struct busy b = {.sh = &sh};
+    pthread_t t;
+
+    par_share_init(&sh);
+    atomic_init(&b.stop, false);
+    atomic_init(&b.helped, 0);
+    ck_assert_int_eq(pthread_create(&t, NULL, busy_helper, &b), 0);
+    it.wait_for_helper = true;
+    for (int run = 0; run < 3; run++) {
+        items_reset(&it);
+        par_share_run(&sh, N, do_item, &it);
+        assert_each_once(&it, N);
+        ck_assert_int_gt(atomic_load(&it.by_helper), 0);
+    }
+    it.wait_for_helper = false;
+    atomic_store(&b.stop, true);
+    pthread_join(t, NULL);
+    ck_assert_int_ge(atomic_load(&b.helped), 3);
+    ck_assert(!par_share_help(&sh)); /* no run open now */
+    par_share_fini(&sh);
+}
+END_TEST
+
 static const struct tcheck_case cases[] = {
+    TCHECK_CASE(a_busy_thread_helps_between_pieces_of_its_work),
     TCHECK_CASE(par_for_calls_each_item_once),
     TCHECK_CASE(a_share_run_alone_does_every_item),
     TCHECK_CASE(a_waiting_helper_joins_each_run),
