@@ -934,13 +934,6 @@ fm_bool(struct site *s, struct post *p, const char *key, bool def)
     return v->b;
 }
 
-static uint64_t
-mtime_ns(const struct stat *st)
-{
-    return (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
-           (uint64_t)st->st_mtim.tv_nsec;
-}
-
 static uint64_t summary_key(const struct post *p);
 
 /* Reads one content file; NULL when it has errors or is a skipped draft.
@@ -963,9 +956,11 @@ read_post(struct site *s, const char *path, const char *stem, bool is_page,
     struct stat st;
     if ((text = fs_read_stat(path, FS_MAX_FILE, &len, &st, s->d)) == NULL)
         goto fail;
-    p->size = (uint64_t)st.st_size;
-    p->mtime_ns = mtime_ns(&st);
-    p->ino = (uint64_t)st.st_ino;
+    struct input seen;
+    input_set_stat(&seen, &st);
+    p->size = seen.size;
+    p->mtime_ns = seen.mtime_ns;
+    p->ino = seen.ino;
     if (in != NULL && in->later)
         /* taken before the text was read: a change after it is a change
          * the next build sees */
@@ -1129,9 +1124,7 @@ read_source(void *arg, size_t i)
     if (c != NULL && (in = src->in) == NULL) {
         struct stat st;
         if (stat(src->path, &st) == 0)
-            now = (struct input){.size = (uint64_t)st.st_size,
-                                 .mtime_ns = mtime_ns(&st),
-                                 .ino = (uint64_t)st.st_ino};
+            input_set_stat(&now, &st);
         in = &now;
     }
     const char *stem = src->stem != NULL ? src->stem : src->name;

@@ -222,7 +222,7 @@ struct stat_all {
     char **names;
     struct stat *st;
     bool *ok;
-    const size_t *which; /* the names to stat(): which[i]; NULL: all */
+    const bool *later; /* names not to stat() (a lazy scan's); NULL: none */
 };
 
 static void
@@ -230,9 +230,8 @@ stat_one(void *arg, size_t i)
 {
     struct stat_all *a = arg;
 
-    if (a->which != NULL)
-        i = a->which[i];
-    a->ok[i] = fstatat(a->dfd, a->names[i], &a->st[i], 0) == 0;
+    if (a->later == NULL || !a->later[i])
+        a->ok[i] = fstatat(a->dfd, a->names[i], &a->st[i], 0) == 0;
 }
 
 /* A name a lazy scan leaves for later: a regular file named *.md. */
@@ -274,20 +273,18 @@ scan_dir(struct inputs *in, const char *path)
     a.st = xcalloc(n + 1, sizeof *a.st);
     a.ok = xcalloc(n + 1, sizeof *a.ok);
     /* a lazy scan stat()s only the names it does not leave for later */
-    size_t nstat = n, *which = NULL;
+    size_t nstat = n;
     bool *wait = NULL;
     if (in->lazy) {
-        wait = xcalloc(n + 1, sizeof *wait);
-        a.which = which = xmalloc((n + 1) * sizeof *which);
-        nstat = 0;
+        a.later = wait = xcalloc(n + 1, sizeof *wait);
         for (size_t i = 0; i < n; i++)
-            if (!(wait[i] = read_later(a.names[i])))
-                which[nstat++] = i;
+            if ((wait[i] = read_later(a.names[i])))
+                nstat--;
     }
     if (nstat >= 256 && !in->one_thread)
-        par_for(nstat, stat_one, &a);
+        par_for(n, stat_one, &a);
     else
-        par_share_run(nstat >= 64 ? in->share : NULL, nstat, stat_one, &a);
+        par_share_run(nstat >= 64 ? in->share : NULL, n, stat_one, &a);
     close(a.dfd);
     for (size_t i = 0; i < n; i++) {
         bool later = wait != NULL && wait[i];
@@ -303,7 +300,6 @@ scan_dir(struct inputs *in, const char *path)
             add_input(in, sub, &a.st[i], later);
         }
     }
-    free(which);
     free(wait);
     free(a.st);
     free(a.ok);
