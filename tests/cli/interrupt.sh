@@ -62,7 +62,11 @@ seen_new=0
 lo=0
 hi=0
 d=$((t * 3 / 4))
-for round in 1 2 3 4 5 6; do
+# (six rounds at least, twelve at most: the first build, the cold one the
+# delay starts from, can take thirty times what the next ones take when
+# the output is on a slow disk, and the halving needs rounds to get there)
+for round in $(seq 1 12); do
+  [ "$round" -gt 6 ] && [ $seen_old -gt 0 ] && [ $seen_new -gt 0 ] && break
   want=$([ $held = A ] && echo B || echo A)
   version "$want"
   "$BLOG" build --site "$site" --quiet >/dev/null 2>&1 &
