@@ -268,16 +268,7 @@ fs_list(const char *dir)
         n++;
     }
     closedir(dp);
-    /* the array, then the names: one allocation */
-    char **names = xmalloc((n + 1) * sizeof *names + pool.len + 1);
-    char *text = (char *)(names + n + 1);
-    if (pool.len > 0)
-        memcpy(text, pool.data, pool.len);
-    for (size_t i = 0, off = 0; i < n; i++) {
-        names[i] = text + off + 1;
-        off += strlen(text + off + 1) + 2;
-    }
-    names[n] = NULL;
+    char **names = fs_list_from(pool.data, pool.len, n);
     buf_fini(&pool);
     /* a folder whose files were made in the order of their names lists
      * them in that order, or (tmpfs: newest first) in the reverse one:
@@ -296,6 +287,22 @@ fs_list(const char *dir)
     } else if (up < n) {
         qsort(names, n, sizeof *names, cmp_str);
     }
+    return names;
+}
+
+char **
+fs_list_from(const char *pool, size_t len, size_t n)
+{
+    /* the array, then the names: one allocation */
+    char **names = xmalloc((n + 1) * sizeof *names + len + 1);
+    char *text = (char *)(names + n + 1);
+    if (len > 0)
+        memcpy(text, pool, len);
+    for (size_t i = 0, off = 0; i < n; i++) {
+        names[i] = text + off + 1;
+        off += strlen(text + off + 1) + 2;
+    }
+    names[n] = NULL;
     return names;
 }
 

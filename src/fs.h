@@ -51,6 +51,10 @@ char **fs_list(const char *dir);
  * not say (then only stat() can). */
 int fs_name_type(const char *name);
 void fs_list_free(char **names);
+/* fs_list()'s array made from a pool of n entries, each the type byte,
+ * the name and a NUL (len bytes, which the caller has checked), in the
+ * order they are in. */
+char **fs_list_from(const char *pool, size_t len, size_t n);
 
 /* Joins two path parts with one '/'; returns a new string. */
 char *fs_join(const char *a, const char *b);

@@ -4101,6 +4101,9 @@ site_build(const struct site_opts *o, struct diag *d)
         if (early.threaded)
             s.next.inputs.share = &early.share;
         s.next.inputs.lazy = cold;
+        struct kept_listings kept;
+        if (!cold && listings_load(&kept, dir))
+            s.next.inputs.kept = &kept;
         char *yaml = fs_join(o->site_dir, "site.yaml");
         static const char *const trees[] = {"templates", "content", "assets"};
         inputs_scan(&s.next.inputs, yaml);
@@ -4113,6 +4116,9 @@ site_build(const struct site_opts *o, struct diag *d)
         if (early.threaded)
             par_share_end(&early.share);
         s.next.inputs.share = NULL;
+        if (s.next.inputs.kept != NULL)
+            listings_fini(s.next.inputs.kept);
+        s.next.inputs.kept = NULL;
         phase("scan");
         bool same = early_same(&early, &s.next.inputs);
         if (early.usable)
@@ -4120,6 +4126,7 @@ site_build(const struct site_opts *o, struct diag *d)
         phase("load");
         if (same) {
             finish_early(&s, &early, false);
+            inputs_keep_listings(&s.next.inputs, dir);
             replay(d, &prev);
             phase("unchanged");
             ok = true;

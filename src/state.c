@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -244,22 +245,89 @@ read_later(const char *name)
            strcmp(name + n - 3, ".md") == 0;
 }
 
-/* The entries of a folder, each stat()ed by its name in the folder (no
- * walk of the whole path again for each of them), on par_jobs() threads
- * for a large folder. */
 static void
-scan_dir(struct inputs *in, const char *path)
+dir_key(const struct stat *st, uint64_t key[5])
+{
+    key[0] = (uint64_t)st->st_dev;
+    key[1] = (uint64_t)st->st_ino;
+    key[2] = (uint64_t)st->st_size;
+    key[3] = (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
+             (uint64_t)st->st_mtim.tv_nsec;
+    key[4] = (uint64_t)st->st_ctim.tv_sec * 1000000000ull +
+             (uint64_t)st->st_ctim.tv_nsec;
+}
+
+/* Whether the folder with key (ctime last) had not changed for
+ * LISTING_SETTLED_NS when it was listed at listed_ns. */
+static bool
+settled(const uint64_t key[5], uint64_t listed_ns)
+{
+    return key[4] < listed_ns && listed_ns - key[4] > LISTING_SETTLED_NS;
+}
+
+/* Whether a kept listing's pool holds n names, none empty, ".", ".." or
+ * with a '/' (the file could be damaged). */
+static bool
+pool_ok(const char *pool, size_t len, size_t n)
+{
+    const char *p = pool, *end = pool + len;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *name = p + 1; /* after the type byte */
+        const char *nul =
+            name < end ? memchr(name, '\0', (size_t)(end - name)) : NULL;
+        if (nul == NULL || nul == name ||
+            memchr(name, '/', (size_t)(nul - name)) != NULL ||
+            strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+            return false;
+        p = nul + 1;
+    }
+    return p == end;
+}
+
+/* The folder's names from the last build's listing of it, when they are
+ * still its names (key: the folder's now); else NULL. */
+static char **
+kept_names(struct kept_listings *k, const char *path, const uint64_t key[5],
+           uint64_t *listed_ns)
+{
+    for (size_t j = 0; k != NULL && j < k->n; j++) {
+        struct kept_listing *l = &k->v[(k->next + j) % k->n];
+        if (strcmp(l->dir, path) != 0)
+            continue;
+        k->next = (k->next + j + 1) % k->n;
+        if (memcmp(l->key, key, sizeof l->key) != 0 ||
+            !settled(l->key, l->listed_ns) ||
+            !pool_ok(l->pool, l->pool_len, l->n))
+            return NULL;
+        *listed_ns = l->listed_ns;
+        return fs_list_from(l->pool, l->pool_len, l->n);
+    }
+    return NULL;
+}
+
+/* The entries of a folder (st: its stat()), each stat()ed by its name in
+ * the folder (no walk of the whole path again for each of them), on
+ * par_jobs() threads for a large folder. */
+static void
+scan_dir(struct inputs *in, const char *path, const struct stat *st)
 {
     struct stat_all a = {.dfd = open(path, O_RDONLY | O_DIRECTORY |
                                                O_CLOEXEC)};
+    struct listing l = {.listed_ns = in->scan_ns};
     size_t n = 0;
 
     if (a.dfd < 0)
         return;
-    if ((a.names = fs_list(path)) == NULL) {
+    dir_key(st, l.key);
+    a.names = kept_names(in->kept, path, l.key, &l.listed_ns);
+    l.kept = a.names != NULL;
+    if (a.names == NULL && (a.names = fs_list(path)) == NULL) {
         close(a.dfd);
         return;
     }
+    if (!l.kept && settled(l.key, l.listed_ns))
+        in->listed_new = true;
     while (a.names[n] != NULL)
         n++;
     /* kept for the walks that list the folder again */
@@ -268,8 +336,10 @@ scan_dir(struct inputs *in, const char *path)
         in->dirs = xreallocarray(in->dirs, in->capdirs, sizeof *in->dirs);
     }
     size_t li = in->ndirs++;
-    in->dirs[li] = (struct listing){xstrdup(path), a.names,
-                                    xmalloc((n + 1) * sizeof(size_t))};
+    l.dir = xstrdup(path);
+    l.names = a.names;
+    l.input = xmalloc((n + 1) * sizeof(size_t));
+    in->dirs[li] = l;
     a.st = xcalloc(n + 1, sizeof *a.st);
     a.ok = xcalloc(n + 1, sizeof *a.ok);
     /* a lazy scan stat()s only the names it does not leave for later */
@@ -293,7 +363,7 @@ scan_dir(struct inputs *in, const char *path)
             continue;
         char *sub = fs_join(path, a.names[i]);
         if (!later && S_ISDIR(a.st[i].st_mode)) {
-            scan_dir(in, sub);
+            scan_dir(in, sub, &a.st[i]);
             free(sub);
         } else {
             in->dirs[li].input[i] = in->n;
@@ -310,10 +380,16 @@ inputs_scan(struct inputs *in, const char *path)
 {
     struct stat st;
 
+    if (in->scan_ns == 0) { /* before any folder's stat() */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        in->scan_ns = (uint64_t)ts.tv_sec * 1000000000ull +
+                      (uint64_t)ts.tv_nsec;
+    }
     if (stat(path, &st) != 0)
         return;
     if (S_ISDIR(st.st_mode))
-        scan_dir(in, path);
+        scan_dir(in, path, &st);
     else
         add_input(in, xstrdup(path), &st, false);
 }
@@ -460,6 +536,96 @@ write_quietly(const char *dir, const char *path, const struct fs_part *parts,
          fs_writev(path, parts, n, &quiet);
     diag_fini(&quiet);
     return ok;
+}
+
+#define LISTINGS_MAGIC "blog-listings 1\n"
+
+void
+inputs_keep_listings(const struct inputs *in, const char *dir)
+{
+    struct buf b;
+    size_t n = 0;
+
+    if (!in->listed_new)
+        return;
+    for (size_t i = 0; i < in->ndirs; i++)
+        n += settled(in->dirs[i].key, in->dirs[i].listed_ns);
+    buf_init(&b);
+    buf_puts(&b, LISTINGS_MAGIC);
+    rec_u64(&b, n);
+    for (size_t i = 0; i < in->ndirs; i++) {
+        const struct listing *l = &in->dirs[i];
+        if (!settled(l->key, l->listed_ns))
+            continue;
+        rec_str(&b, l->dir);
+        for (size_t j = 0; j < 5; j++)
+            rec_u64(&b, l->key[j]);
+        rec_u64(&b, l->listed_ns);
+        size_t k = 0, len = 0;
+        for (; l->names[k] != NULL; k++)
+            len += strlen(l->names[k]) + 2;
+        rec_u64(&b, k);
+        rec_u64(&b, len);
+        buf_reserve(&b, len + 1);
+        for (k = 0; l->names[k] != NULL; k++) {
+            buf_putc(&b, (char)fs_name_type(l->names[k]));
+            buf_add(&b, l->names[k], strlen(l->names[k]) + 1);
+        }
+        buf_putc(&b, '\0');
+    }
+    char *path = fs_join(dir, "listings");
+    write_quietly(dir, path, &(struct fs_part){b.data, b.len}, 1);
+    free(path);
+    buf_fini(&b);
+}
+
+bool
+listings_load(struct kept_listings *k, const char *dir)
+{
+    char *path = fs_join(dir, "listings");
+    size_t len;
+
+    *k = (struct kept_listings){0};
+    k->text = map_file(path, &len);
+    free(path);
+    if (k->text == NULL)
+        return false;
+    k->text_len = len;
+    size_t m = strlen(LISTINGS_MAGIC);
+    struct rec r = {k->text + m, k->text + len, len < m};
+    if (!r.bad && memcmp(k->text, LISTINGS_MAGIC, m) != 0)
+        r.bad = true;
+    uint64_t n = rec_get_u64(&r);
+    if (!r.bad && n <= len / 64)
+        k->v = xcalloc(n + 1, sizeof *k->v);
+    else
+        r.bad = true;
+    for (uint64_t i = 0; i < n && !r.bad; i++) {
+        struct kept_listing *l = &k->v[i];
+        l->dir = rec_peek_str(&r);
+        for (size_t j = 0; j < 5; j++)
+            l->key[j] = rec_get_u64(&r);
+        l->listed_ns = rec_get_u64(&r);
+        l->n = (size_t)rec_get_u64(&r);
+        l->pool = rec_get_bytes(&r, &l->pool_len);
+        if (l->dir == NULL || l->pool == NULL)
+            r.bad = true;
+        k->n++;
+    }
+    if (r.bad || r.p != r.end) {
+        listings_fini(k);
+        return false;
+    }
+    return true;
+}
+
+void
+listings_fini(struct kept_listings *k)
+{
+    if (k->text != NULL)
+        munmap(k->text, k->text_len);
+    free(k->v);
+    *k = (struct kept_listings){0};
 }
 
 void
@@ -727,6 +893,7 @@ state_save(const struct state *st, const char *dir)
     parts[k++] = (struct fs_part){b.data + said_at, b.len - said_at};
     char *path = fs_join(dir, "state");
     ok = write_quietly(dir, path, parts, k);
+    inputs_keep_listings(&st->inputs, dir);
     /* a new posts file replaces the others once the state names it */
     char **names = ok && fresh ? fs_list(dir) : NULL;
     for (char **q = names; names != NULL && *q != NULL; q++) {

@@ -252,6 +252,23 @@ sed -i '0,/broken link/s/^A \[broken link\]/\nA [broken link]/' "$body"; bump "$
 same_as_full "a body edited above its broken link (said on another line)"
 check "a message on another line is no quick build" test "$quick" = no
 
+# a folder that has not changed for three seconds has its listing kept
+# for the next build, which takes the names from there while the folder
+# is as it was (state.h); a name added, removed or renamed is still seen
+sleep 3.1
+"$BLOG" build --site "$S" >/dev/null 2>&1
+L="$S/.public.blog/listings"
+check "the settled folders' listings are kept" grep -q "content/posts" "$L"
+kept=$(stat -c %i "$L")
+printf '\nEdited in place.\n' >>"$body"; bump "$body"
+same_as_full "a post edited in place (its folder's listing kept)"
+check "the kept listings were taken: none listed again" test "$(stat -c %i "$L")" = "$kept"
+printf -- '---\ntitle: After the listing\ndate: 2030-06-07 08:09:10\n---\nLate.\n' \
+  >"$S/content/posts/after-the-listing.md"
+rm "$(nth 3)"
+old=$(nth 4); mv "$old" "${old%.md}-renamed.md"
+same_as_full "posts added, deleted and renamed in a folder whose listing was kept"
+
 # a failed build leaves public/ as it was; fixing it brings it back
 cp -a "$S/public" "$TMP/before"
 broken=$(nth 5); cp "$broken" "$TMP/broken.bak"
