@@ -8,7 +8,9 @@
 # Also: the cmark floor (tests/bench/floor.c), a no-op rebuild and a rebuild
 # after editing one post.  Prints figures; asserts nothing.
 #
-# Environment: REPS=3 (runs per tool), EDITS=5 (edit builds), WORK=/tmp/blog-bench
+# Environment: REPS=3 (runs per tool), EDITS=11 (no-op and edit builds:
+# a few milliseconds each, where this machine's noise is as large),
+# WORK=/tmp/blog-bench
 # (WORK=/dev/shm/... for a file system in memory), SKIP_HEXO=1,
 # SKIP_HUGO=1, TAGS_N=1000 (posts for the many-tags run; 0: none).
 #
@@ -124,14 +126,14 @@ for N in "${SIZES[@]}"; do
   done
   # rebuilds: nothing changed, then one post edited (the first edit after
   # a cold build also fills the second generation: edit1, apart), EDITS
-  # times
-  for r in $(seq 1 "$REPS"); do
+  # times each
+  for r in $(seq 1 "${EDITS:-11}"); do
     run noop "$N" "$r" build/blog build --site "$S" --quiet
   done
   f=$(ls "$S"/content/posts/*.md | sed -n 2p)
   printf '\nEdited first.\n' >>"$f"
   run edit1 "$N" 1 build/blog build --site "$S" --quiet
-  for r in $(seq 1 "${EDITS:-5}"); do
+  for r in $(seq 1 "${EDITS:-11}"); do
     printf '\nEdited in run %s.\n' "$r" >>"$f"
     run edit "$N" "$r" build/blog build --site "$S" --quiet
   done
@@ -199,5 +201,5 @@ if [ "$TAGS_N" -gt 0 ]; then
   done
 fi
 echo "# the edit builds were: ${kinds[*]:-none}"
-echo "# floor: cmark parse+render of the same posts and writing the bytes blog wrote, two threads (tests/bench/floor.c), timed inside its process; floor+start: the floor plus the start row, as the other rows are timed; noop: rebuild with nothing changed; edit: rebuild after appending a line to one post (median of EDITS); edit1: the first such rebuild after a cold build, which also fills the second generation; start: GNU time running /bin/true, the cost of starting a process that every row includes"
+echo "# floor: cmark parse+render of the same posts and writing the bytes blog wrote, two threads (tests/bench/floor.c), timed inside its process; floor+start: the floor plus the start row, as the other rows are timed; noop: rebuild with nothing changed (median of EDITS); edit: rebuild after appending a line to one post (median of EDITS); edit1: the first such rebuild after a cold build, which also fills the second generation; start: GNU time running /bin/true, the cost of starting a process that every row includes"
 echo "# logs: $WORK/logs"
