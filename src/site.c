@@ -3656,6 +3656,12 @@ save_state(struct site *s, const char *dir, int errors0, int warnings0)
     (void)errors0;
     n->said = s->d->text.data;
     n->said_len = s->d->text.len;
+    /* the same as the last build said (a quick build's is, an edit below
+     * a post's excerpt most often too): that one's bytes, which stay
+     * where they are in the posts file */
+    if (s->prev != NULL && s->prev->said_len == n->said_len &&
+        n->said_len > 0 && memcmp(s->prev->said, n->said, n->said_len) == 0)
+        n->said = s->prev->said;
     n->public_ino = inode_of(s->o->out_dir);
     char *gen = fs_join(dir, "gen");
     n->gen_ino = inode_of(gen);

@@ -16,7 +16,7 @@
 #include "par.h"
 #include "xmem.h"
 
-#define STATE_MAGIC "blog-state 8\n"
+#define STATE_MAGIC "blog-state 9\n"
 
 /* Eight bytes a step (a multiply and a shift mix each word in), the last
  * 1-7 bytes as one more word. */
@@ -655,6 +655,17 @@ state_exists(const char *dir)
     return yes;
 }
 
+/* Maps the posts file the state names, once. */
+static void
+map_posts(struct state *st, const char *dir)
+{
+    if (st->pmap != NULL)
+        return;
+    char *pp = posts_path(dir, st->posts_id);
+    st->pmap = map_file(pp, &st->pmap_len);
+    free(pp);
+}
+
 bool
 state_load(struct state *st, const char *dir)
 {
@@ -708,9 +719,7 @@ state_load(struct state *st, const char *dir)
     st->posts_id = rec_get_u64(&r);
     uint64_t nrecs = rec_get_u64(&r);
     if (!r.bad && nrecs > 0 && nrecs <= (size_t)(r.end - r.p) / 16) {
-        char *pp = posts_path(dir, st->posts_id);
-        st->pmap = map_file(pp, &st->pmap_len);
-        free(pp);
+        map_posts(st, dir);
         st->nrecs = (size_t)nrecs;
         st->rec = xcalloc(st->nrecs, sizeof *st->rec);
         st->rec_len = xcalloc(st->nrecs, sizeof *st->rec_len);
@@ -726,8 +735,15 @@ state_load(struct state *st, const char *dir)
         r.bad = true;
     }
     st->warnings = rec_get_u64(&r);
-    if ((p = rec_get_bytes(&r, &n)) != NULL)
-        st->said = p, st->said_len = n;
+    uint64_t said_off = rec_get_u64(&r), said_len = rec_get_u64(&r);
+    if (!r.bad && said_len > 0) {
+        map_posts(st, dir);
+        if (st->pmap == NULL || said_off > st->pmap_len ||
+            said_len > st->pmap_len - said_off)
+            r.bad = true; /* missing or short: a full build */
+        else
+            st->said = st->pmap + said_off, st->said_len = (size_t)said_len;
+    }
     buf_init(&st->extra);
     if ((p = rec_get_bytes(&r, &n)) != NULL)
         buf_add(&st->extra, p, n);
@@ -824,16 +840,21 @@ state_save(const struct state *st, const char *dir)
     struct buf b;
     bool ok, fresh = false;
 
-    /* the records: those given, else the loaded ones, saved as they are */
+    /* the records: those given, else the loaded ones, saved as they are;
+     * then the text said, as one more (kept where it is in the posts file
+     * while it is the same: an edit build says what the last one said) */
     const struct state *base = st->post_parts != NULL ? st->base : st;
     size_t np = st->post_parts != NULL ? st->npost_parts : st->nrecs;
-    struct fs_part *pp = xcalloc(np + 1, sizeof *pp);
-    uint64_t *off = xcalloc(np + 1, sizeof *off), id = 0;
+    struct fs_part *pp = xcalloc(np + 2, sizeof *pp);
+    uint64_t *off = xcalloc(np + 2, sizeof *off), id = 0;
     for (size_t i = 0; i < np; i++)
         pp[i] = st->post_parts != NULL
                     ? st->post_parts[i]
                     : (struct fs_part){st->rec[i], st->rec_len[i]};
-    if (np > 0 && !save_posts(base, pp, np, dir, off, &id, &fresh)) {
+    size_t nparts = np;
+    if (st->said_len > 0)
+        pp[nparts++] = (struct fs_part){st->said, st->said_len};
+    if (nparts > 0 && !save_posts(base, pp, nparts, dir, off, &id, &fresh)) {
         free(pp);
         free(off);
         return false;
@@ -870,11 +891,10 @@ state_save(const struct state *st, const char *dir)
         rec_u64(&b, off[i]);
         rec_u64(&b, pp[i].len);
     }
-    /* the text said, written from where it is: b's parts around it */
+    /* the text said: where it is in the posts file */
     rec_u64(&b, st->warnings);
+    rec_u64(&b, st->said_len > 0 ? off[np] : 0);
     rec_u64(&b, (uint64_t)st->said_len);
-    size_t said_at = b.len;
-    buf_putc(&b, '\0');
     rec_bytes(&b, st->extra.data, st->extra.len);
     struct fs_part parts[9];
     size_t k = 0, from = 0;
@@ -887,10 +907,7 @@ state_save(const struct state *st, const char *dir)
         parts[k++] = (struct fs_part){maps[i]->rec, maps[i]->rec_len};
         from = cut[i];
     }
-    parts[k++] = (struct fs_part){b.data + from, said_at - from};
-    if (st->said_len > 0)
-        parts[k++] = (struct fs_part){st->said, st->said_len};
-    parts[k++] = (struct fs_part){b.data + said_at, b.len - said_at};
+    parts[k++] = (struct fs_part){b.data + from, b.len - from};
     char *path = fs_join(dir, "state");
     ok = write_quietly(dir, path, parts, k);
     inputs_keep_listings(&st->inputs, dir);

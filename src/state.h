@@ -234,7 +234,8 @@ struct state {
     size_t npost_parts;
     const struct state *base;
     /* what the build printed: its count of warnings and its text, not
-     * copied: the caller's when saved, in the mapped file when loaded */
+     * copied: the caller's when saved, in the mapped posts file when
+     * loaded (and saved where it is, when it is there) */
     uint64_t warnings;
     const char *said;
     size_t said_len;

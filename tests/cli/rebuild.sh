@@ -251,6 +251,18 @@ check "the broken link is said again" grep -q "no-such-file.txt) names no file" 
 sed -i '0,/broken link/s/^A \[broken link\]/\nA [broken link]/' "$body"; bump "$body"
 same_as_full "a body edited above its broken link (said on another line)"
 check "a message on another line is no quick build" test "$quick" = no
+# what the build said is kept in the posts file: the state holds no
+# message, and a build that says the same again does not append it again
+# (each edit appends the edited post's record, which has its own message)
+said_in() { cat "$S"/.public.blog/posts-* | grep -c "no-such-file.txt) names no file"; }
+check "the state file holds no message" bash -c "! grep -q 'names no file' '$S/.public.blog/state'"
+kept_said=$(said_in)
+for k in 1 2; do
+  printf '\nBelow the broken link, %s.\n' "$k" >>"$body"; bump "$body"
+  same_as_full "a body edited below its broken link again ($k)"
+done
+check "what was said is not appended again ($kept_said times before, $(said_in) after two records)" \
+  test "$(said_in)" -eq $((kept_said + 2))
 
 # a folder that has not changed for three seconds has its listing kept
 # for the next build, which takes the names from there while the folder
