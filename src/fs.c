@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/vfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,26 @@ fs_list_from(const char *pool, size_t len, size_t n)
     }
     names[n] = NULL;
     return names;
+}
+
+bool
+fs_local_times(int fd)
+{
+    /* f_type of the file systems that stamp a change with this kernel's
+     * clock (<linux/magic.h>): ext2/3/4, xfs, btrfs, tmpfs, f2fs, and
+     * overlayfs (its upper layer's); not NFS, SMB, FUSE or FAT, whose
+     * times come from a server, or are only an mtime anyone can set */
+    static const unsigned long local[] = {0xEF53, 0x58465342, 0x9123683E,
+                                          0x01021994, 0xF2F52010,
+                                          0x794C7630};
+    struct statfs sf;
+
+    if (fstatfs(fd, &sf) != 0)
+        return false;
+    for (size_t i = 0; i < sizeof local / sizeof *local; i++)
+        if ((unsigned long)sf.f_type == local[i])
+            return true;
+    return false;
 }
 
 int

@@ -50,6 +50,10 @@ char **fs_list(const char *dir);
  * DT_DIR, DT_LNK... (<dirent.h>), or DT_UNKNOWN when the file system does
  * not say (then only stat() can). */
 int fs_name_type(const char *name);
+/* Whether the file system of the open file fd sets a file's times from
+ * this kernel's clock, and a folder's ctime on each change of its names
+ * (local Linux file systems; not network, FUSE or FAT ones). */
+bool fs_local_times(int fd);
 void fs_list_free(char **names);
 /* fs_list()'s array made from a pool of n entries, each the type byte,
  * the name and a NUL (len bytes, which the caller has checked), in the

@@ -320,13 +320,17 @@ scan_dir(struct inputs *in, const char *path, const struct stat *st)
     if (a.dfd < 0)
         return;
     dir_key(st, l.key);
-    a.names = kept_names(in->kept, path, l.key, &l.listed_ns);
+    /* the times compared with this machine's clock are the kernel's own
+     * only on a local file system: elsewhere every folder is listed */
+    l.local = fs_local_times(a.dfd);
+    if (l.local)
+        a.names = kept_names(in->kept, path, l.key, &l.listed_ns);
     l.kept = a.names != NULL;
     if (a.names == NULL && (a.names = fs_list(path)) == NULL) {
         close(a.dfd);
         return;
     }
-    if (!l.kept && settled(l.key, l.listed_ns))
+    if (!l.kept && l.local && settled(l.key, l.listed_ns))
         in->listed_new = true;
     while (a.names[n] != NULL)
         n++;
@@ -540,6 +544,13 @@ write_quietly(const char *dir, const char *path, const struct fs_part *parts,
 
 #define LISTINGS_MAGIC "blog-listings 1\n"
 
+/* Whether the next build can take l's names without listing the folder. */
+static bool
+keepable(const struct listing *l)
+{
+    return l->local && settled(l->key, l->listed_ns);
+}
+
 void
 inputs_keep_listings(const struct inputs *in, const char *dir)
 {
@@ -549,13 +560,13 @@ inputs_keep_listings(const struct inputs *in, const char *dir)
     if (!in->listed_new)
         return;
     for (size_t i = 0; i < in->ndirs; i++)
-        n += settled(in->dirs[i].key, in->dirs[i].listed_ns);
+        n += keepable(&in->dirs[i]);
     buf_init(&b);
     buf_puts(&b, LISTINGS_MAGIC);
     rec_u64(&b, n);
     for (size_t i = 0; i < in->ndirs; i++) {
         const struct listing *l = &in->dirs[i];
-        if (!settled(l->key, l->listed_ns))
+        if (!keepable(l))
             continue;
         rec_str(&b, l->dir);
         for (size_t j = 0; j < 5; j++)

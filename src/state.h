@@ -134,6 +134,8 @@ struct listing {
                           ctime (ns) before it was listed */
     uint64_t listed_ns; /* the clock (CLOCK_REALTIME) before that */
     bool kept;         /* the names are a kept listing's (not listed) */
+    bool local;        /* on a file system with the kernel's own times
+                          (fs_local_times()): only such are kept */
 };
 
 /* ---- the folders' listings, kept for the next build ----
@@ -145,7 +147,11 @@ struct listing {
  * in the state's folder instead.  A change in the same tick of the file
  * system's clock as the one before it could leave the times as they were:
  * a listing is kept only when its folder's ctime is LISTING_SETTLED_NS
- * older than the listing, and the folder is listed again until it is. */
+ * older than the listing, and the folder is listed again until it is.
+ * Both hold only where the kernel stamps the times with the clock the
+ * listing is timed by: on network, FUSE and FAT file systems (a server's
+ * clock; a ctime that is the mtime, which programs set) every folder is
+ * listed every time (fs_local_times()). */
 #define LISTING_SETTLED_NS 3000000000ull
 struct kept_listing {
     const char *dir;

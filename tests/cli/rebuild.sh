@@ -271,6 +271,11 @@ sleep 3.1
 "$BLOG" build --site "$S" >/dev/null 2>&1
 L="$S/.public.blog/listings"
 check "the settled folders' listings are kept" grep -q "content/posts" "$L"
+# an edit build keeps them too (when the file is gone, it lists anew)
+rm "$L"
+printf '\nEdited in place, the listings gone.\n' >>"$body"; bump "$body"
+same_as_full "a post edited in place, the listings file removed"
+check "the edit build kept the listings again" grep -q "content/posts" "$L"
 kept=$(stat -c %i "$L")
 printf '\nEdited in place.\n' >>"$body"; bump "$body"
 same_as_full "a post edited in place (its folder's listing kept)"

@@ -1,5 +1,6 @@
 /* Unit tests: fs (folder listings). */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +128,29 @@ START_TEST(list_says_what_each_name_is)
 }
 END_TEST
 
+START_TEST(local_times_of_local_file_systems_only)
+{
+    /* tmpfs stamps times with the kernel's clock; /proc is no file system
+     * whose folders' times say when their names changed */
+    if (access("/dev/shm", W_OK) == 0) {
+        char *dir = scratch();
+        int fd = open(dir, O_RDONLY | O_DIRECTORY);
+        ck_assert_int_ge(fd, 0);
+        ck_assert(fs_local_times(fd));
+        close(fd);
+        ck_assert(fs_remove_tree(dir));
+        free(dir);
+    }
+    int fd = open("/proc", O_RDONLY | O_DIRECTORY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(!fs_local_times(fd));
+    close(fd);
+    ck_assert(!fs_local_times(-1));
+}
+END_TEST
+
 static const struct tcheck_case cases[] = {
+    TCHECK_CASE(local_times_of_local_file_systems_only),
     TCHECK_CASE(list_says_what_each_name_is),
     TCHECK_CASE(list_sorted_when_made_in_name_order),
     TCHECK_CASE(list_sorted_when_made_in_reverse_order),

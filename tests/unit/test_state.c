@@ -13,10 +13,14 @@
 #include "xmem.h"
 #include "tcheck.h"
 
+/* A new empty folder, in memory when /dev/shm is there: tmpfs is a file
+ * system whose listings can be kept (fs_local_times()). */
 static char *
 scratch(void)
 {
-    char *dir = xstrdup("/tmp/blog-test-state-XXXXXX");
+    char *dir = xstrdup(access("/dev/shm", W_OK) == 0
+                            ? "/dev/shm/blog-test-state-XXXXXX"
+                            : "/tmp/blog-test-state-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
     return dir;
 }
@@ -208,6 +212,25 @@ START_TEST(scan_refuses_a_damaged_listing)
 }
 END_TEST
 
+START_TEST(scan_lists_every_folder_off_a_local_file_system)
+{
+    /* /proc's folders' times are not the kernel's record of a change to
+     * their names: a kept listing of one, key and all, is not taken */
+    const char *dir = "/proc/sys/kernel/random";
+    struct kept_listings k;
+    struct kept_listing l;
+    bool kept;
+
+    if (access(dir, R_OK) != 0)
+        return;
+    fake_kept(&k, &l, dir, pool, sizeof pool, 3, 10 * LISTING_SETTLED_NS);
+    char *got = scan_names(dir, &k, 0, &kept);
+    ck_assert(!kept);
+    ck_assert_ptr_null(strstr(got, "ghost.md"));
+    free(got);
+}
+END_TEST
+
 /* A scan that lists a settled folder writes it for the next build, which
  * loads it and takes the names from it; a scan of an unsettled folder
  * writes nothing. */
@@ -269,11 +292,26 @@ START_TEST(listings_kept_and_loaded)
     inputs_fini(&in);
     listings_fini(&k);
 
-    /* a damaged file is not loaded */
+    /* a name damaged in the file (its framing whole): loaded, but that
+     * folder is listed again */
     FILE *f = fopen(file, "r+");
     ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(fseek(f, -3, SEEK_END), 0);
+    ck_assert_int_eq(fseek(f, -3, SEEK_END), 0); /* "two.md": its "d" */
     fputc('/', f);
+    fclose(f);
+    ck_assert(listings_load(&k, state));
+    in = (struct inputs){.kept = &k};
+    inputs_scan(&in, dir);
+    ck_assert(in.dirs[0].kept && !in.dirs[1].kept);
+    names = inputs_listing(&in, sub, &input);
+    ck_assert_str_eq(names[1], "two.md");
+    inputs_fini(&in);
+    listings_fini(&k);
+
+    /* a file cut short is not loaded */
+    f = fopen(file, "r+");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, -3, SEEK_END), 0);
     ck_assert_int_eq(ftruncate(fileno(f), ftell(f)), 0);
     fclose(f);
     ck_assert(!listings_load(&k, state));
@@ -293,6 +331,7 @@ static const struct tcheck_case cases[] = {
     TCHECK_CASE(scan_lists_a_folder_listed_before_it_settled),
     TCHECK_CASE(scan_lists_a_changed_folder_again),
     TCHECK_CASE(scan_refuses_a_damaged_listing),
+    TCHECK_CASE(scan_lists_every_folder_off_a_local_file_system),
     TCHECK_CASE(listings_kept_and_loaded),
 };
 TCHECK_MAIN("state", cases)
