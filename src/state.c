@@ -194,12 +194,17 @@ get_sigmap(struct rec *r, struct sigmap *m)
 
 /* ---- inputs ----------------------------------------------------------- */
 
+static uint64_t
+ns_of(struct timespec t)
+{
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
 void
 input_set_stat(struct input *v, const struct stat *st)
 {
     v->size = (uint64_t)st->st_size;
-    v->mtime_ns = (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
-                  (uint64_t)st->st_mtim.tv_nsec;
+    v->mtime_ns = ns_of(st->st_mtim);
     v->ino = (uint64_t)st->st_ino;
     v->later = false;
 }
@@ -251,10 +256,8 @@ dir_key(const struct stat *st, uint64_t key[5])
     key[0] = (uint64_t)st->st_dev;
     key[1] = (uint64_t)st->st_ino;
     key[2] = (uint64_t)st->st_size;
-    key[3] = (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
-             (uint64_t)st->st_mtim.tv_nsec;
-    key[4] = (uint64_t)st->st_ctim.tv_sec * 1000000000ull +
-             (uint64_t)st->st_ctim.tv_nsec;
+    key[3] = ns_of(st->st_mtim);
+    key[4] = ns_of(st->st_ctim);
 }
 
 /* Whether the folder with key (ctime last) had not changed for
@@ -263,6 +266,13 @@ static bool
 settled(const uint64_t key[5], uint64_t listed_ns)
 {
     return key[4] < listed_ns && listed_ns - key[4] > LISTING_SETTLED_NS;
+}
+
+/* Whether the next build can take l's names without listing the folder. */
+static bool
+keepable(const struct listing *l)
+{
+    return l->local && settled(l->key, l->listed_ns);
 }
 
 /* Whether a kept listing's pool holds n names, none empty, ".", ".." or
@@ -330,7 +340,7 @@ scan_dir(struct inputs *in, const char *path, const struct stat *st)
         close(a.dfd);
         return;
     }
-    if (!l.kept && l.local && settled(l.key, l.listed_ns))
+    if (!l.kept && keepable(&l))
         in->listed_new = true;
     while (a.names[n] != NULL)
         n++;
@@ -387,8 +397,7 @@ inputs_scan(struct inputs *in, const char *path)
     if (in->scan_ns == 0) { /* before any folder's stat() */
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        in->scan_ns = (uint64_t)ts.tv_sec * 1000000000ull +
-                      (uint64_t)ts.tv_nsec;
+        in->scan_ns = ns_of(ts);
     }
     if (stat(path, &st) != 0)
         return;
@@ -543,13 +552,6 @@ write_quietly(const char *dir, const char *path, const struct fs_part *parts,
 }
 
 #define LISTINGS_MAGIC "blog-listings 1\n"
-
-/* Whether the next build can take l's names without listing the folder. */
-static bool
-keepable(const struct listing *l)
-{
-    return l->local && settled(l->key, l->listed_ns);
-}
 
 void
 inputs_keep_listings(const struct inputs *in, const char *dir)

@@ -104,78 +104,82 @@ fake_kept(struct kept_listings *k, struct kept_listing *l, const char *dir,
 
 static const char pool[] = "\x08" "a.md\0" "\x08" "ghost.md\0" "\x08" "z.md";
 
-START_TEST(scan_takes_a_settled_listing_of_an_unchanged_folder)
+/* A scratch folder with the files a.md and z.md. */
+static char *
+folder_a_z(void)
 {
     char *dir = scratch();
     make_file(dir, "a.md");
     make_file(dir, "z.md");
-    struct kept_listings k;
-    struct kept_listing l;
-    bool kept;
+    return dir;
+}
 
-    fake_kept(&k, &l, dir, pool, sizeof pool, 3, LISTING_SETTLED_NS + 1);
-    char *got = scan_names(dir, &k, l.listed_ns + 1, &kept);
-    ck_assert_str_eq(got, "a.md ghost.md z.md");
-    ck_assert(kept);
-    free(got);
-    /* without it, the folder is listed */
-    got = scan_names(dir, NULL, 0, &kept);
-    ck_assert_str_eq(got, "a.md z.md");
-    ck_assert(!kept);
-    free(got);
+static void
+remove_folder(char *dir)
+{
     ck_assert(fs_remove_tree(dir));
     free(dir);
+}
+
+/* A scan of dir (kept listings k, clock scan_ns) gives the names want, and
+ * took them from k or not as kept says. */
+static void
+check_scan(const char *dir, struct kept_listings *k, uint64_t scan_ns,
+           const char *want, bool kept)
+{
+    bool was_kept;
+    char *got = scan_names(dir, k, scan_ns, &was_kept);
+
+    ck_assert_str_eq(got, want);
+    ck_assert(was_kept == kept);
+    free(got);
+}
+
+START_TEST(scan_takes_a_settled_listing_of_an_unchanged_folder)
+{
+    char *dir = folder_a_z();
+    struct kept_listings k;
+    struct kept_listing l;
+
+    fake_kept(&k, &l, dir, pool, sizeof pool, 3, LISTING_SETTLED_NS + 1);
+    check_scan(dir, &k, l.listed_ns + 1, "a.md ghost.md z.md", true);
+    /* without it, the folder is listed */
+    check_scan(dir, NULL, 0, "a.md z.md", false);
+    remove_folder(dir);
 }
 END_TEST
 
 START_TEST(scan_lists_a_folder_listed_before_it_settled)
 {
-    char *dir = scratch();
-    make_file(dir, "a.md");
-    make_file(dir, "z.md");
+    char *dir = folder_a_z();
     struct kept_listings k;
     struct kept_listing l;
-    bool kept;
 
     fake_kept(&k, &l, dir, pool, sizeof pool, 3, LISTING_SETTLED_NS);
-    char *got = scan_names(dir, &k, 0, &kept);
-    ck_assert_str_eq(got, "a.md z.md");
-    ck_assert(!kept);
-    free(got);
-    ck_assert(fs_remove_tree(dir));
-    free(dir);
+    check_scan(dir, &k, 0, "a.md z.md", false);
+    remove_folder(dir);
 }
 END_TEST
 
 START_TEST(scan_lists_a_changed_folder_again)
 {
-    char *dir = scratch();
-    make_file(dir, "a.md");
-    make_file(dir, "z.md");
+    char *dir = folder_a_z();
     struct kept_listings k;
     struct kept_listing l;
-    bool kept;
 
     age(dir);
     fake_kept(&k, &l, dir, pool, sizeof pool, 3, 10 * LISTING_SETTLED_NS);
     /* a name added: the folder's mtime moves */
     make_file(dir, "b.md");
-    char *got = scan_names(dir, &k, 0, &kept);
-    ck_assert_str_eq(got, "a.md b.md z.md");
-    ck_assert(!kept);
-    free(got);
+    check_scan(dir, &k, 0, "a.md b.md z.md", false);
     /* a name removed: the same */
     age(dir);
     fake_kept(&k, &l, dir, pool, sizeof pool, 3, 10 * LISTING_SETTLED_NS);
     char *b = fs_join(dir, "b.md");
     ck_assert_int_eq(unlink(b), 0);
     free(b);
-    got = scan_names(dir, &k, 0, &kept);
-    ck_assert_str_eq(got, "a.md z.md");
-    ck_assert(!kept);
-    free(got);
-    ck_assert(fs_remove_tree(dir));
-    free(dir);
+    check_scan(dir, &k, 0, "a.md z.md", false);
+    remove_folder(dir);
 }
 END_TEST
 
@@ -185,7 +189,6 @@ START_TEST(scan_refuses_a_damaged_listing)
     make_file(dir, "a.md");
     struct kept_listings k;
     struct kept_listing l;
-    bool kept;
     static const char slash[] = "\x08" "a.md\0" "\x08" "../x";
     static const char dots[] = "\x08" "a.md\0" "\x04" "..";
     static const char empty[] = "\x08" "a.md\0" "\x08";
@@ -194,21 +197,14 @@ START_TEST(scan_refuses_a_damaged_listing)
 
     for (size_t i = 0; i < 3; i++) {
         fake_kept(&k, &l, dir, bad[i], len[i], 2, 10 * LISTING_SETTLED_NS);
-        char *got = scan_names(dir, &k, 0, &kept);
-        ck_assert_str_eq(got, "a.md");
-        ck_assert(!kept);
-        free(got);
+        check_scan(dir, &k, 0, "a.md", false);
     }
     /* more names than the pool holds, or fewer */
     for (size_t n = 2; n <= 4; n += 2) {
         fake_kept(&k, &l, dir, pool, sizeof pool, n, 10 * LISTING_SETTLED_NS);
-        char *got = scan_names(dir, &k, 0, &kept);
-        ck_assert_str_eq(got, "a.md");
-        ck_assert(!kept);
-        free(got);
+        check_scan(dir, &k, 0, "a.md", false);
     }
-    ck_assert(fs_remove_tree(dir));
-    free(dir);
+    remove_folder(dir);
 }
 END_TEST
 
